@@ -1,0 +1,35 @@
+using FluentValidation;
+using Mediator;
+using Monfri.Application.Common.Results;
+
+namespace Monfri.Application.Common.Behaviours;
+
+/// <summary>Runs the message's FluentValidation validators; failures become an invalid result with per-field errors.</summary>
+public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage
+{
+    private readonly IValidator<TMessage>[] _validators = validators.ToArray();
+
+    public async ValueTask<TResponse> Handle(
+        TMessage message,
+        MessageHandlerDelegate<TMessage, TResponse> next,
+        CancellationToken cancellationToken)
+    {
+        if (_validators.Length == 0)
+        {
+            return await next(message, cancellationToken);
+        }
+
+        var errors = new List<ResultError>();
+        foreach (var validator in _validators)
+        {
+            var outcome = await validator.ValidateAsync(message, cancellationToken);
+            errors.AddRange(outcome.Errors.Select(e => new ResultError(e.ErrorMessage, e.PropertyName)));
+        }
+
+        return errors.Count == 0
+            ? await next(message, cancellationToken)
+            : ResultFailure<TResponse>.For(ResultStatus.Invalid, errors);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using Monfri.Domain.Common;
+
+namespace Monfri.Application.Common.Live;
+
+/// <summary>
+/// The topics screens can follow and who may read each. Topics are narrow (<c>pipeline:{id}</c>,
+/// <c>profile:{id}</c>) so a subscriber only receives what it shows. A topic not listed here cannot be
+/// subscribed to, which keeps a typo from silently showing nothing.
+/// </summary>
+public static class LiveTopics
+{
+    /// <summary>Workspace-wide notices every signed-in user sees (user joined, settings changed).</summary>
+    public const string Workspace = "workspace";
+
+    /// <summary>Notices for one user only (a task falls due, the account was changed).</summary>
+    public static string User(Guid userId) => $"user:{userId}";
+
+    private static readonly (string Prefix, string[]? Roles, bool OwnOnly)[] Rules =
+    [
+        (Workspace, null, false),
+        ("user:", null, true),
+        ("pipeline:", [Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing], false),
+        ("profile:", [Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing], false),
+        ("visitors", [Roles.Admin, Roles.Manager, Roles.Marketing], false),
+        ("source:", [Roles.Admin, Roles.Marketing], false),
+        ("segment:", [Roles.Admin, Roles.Manager, Roles.Marketing], false),
+        ("reports", [Roles.Admin, Roles.Manager], false),
+    ];
+
+    public static bool IsValid(string topic) =>
+        !string.IsNullOrWhiteSpace(topic) && topic.Length <= 200 && Find(topic) is not null;
+
+    /// <summary>Whether <paramref name="viewer"/> may receive updates of <paramref name="topic"/>.</summary>
+    public static bool CanRead(ClaimsPrincipal viewer, string topic)
+    {
+        if (viewer.Identity?.IsAuthenticated != true || Find(topic) is not { } rule)
+        {
+            return false;
+        }
+
+        if (rule.OwnOnly)
+        {
+            var id = viewer.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+            return id is not null && string.Equals(topic, $"{rule.Prefix}{id}", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return rule.Roles is null || rule.Roles.Any(viewer.IsInRole);
+    }
+
+    private static (string Prefix, string[]? Roles, bool OwnOnly)? Find(string topic)
+    {
+        foreach (var rule in Rules)
+        {
+            var exact = !rule.Prefix.EndsWith(':');
+            if (exact ? topic == rule.Prefix : topic.StartsWith(rule.Prefix, StringComparison.Ordinal) && topic.Length > rule.Prefix.Length)
+            {
+                return rule;
+            }
+        }
+
+        return null;
+    }
+}

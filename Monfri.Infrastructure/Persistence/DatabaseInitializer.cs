@@ -1,0 +1,104 @@
+using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
+using Monfri.Infrastructure.Postgres;
+using Npgsql;
+
+namespace Monfri.Infrastructure.Persistence;
+
+/// <summary>
+/// Brings the database to the current schema at start-up. Creates the database when the server lacks it,
+/// fails fast with a readable message when the server cannot be reached, and applies migrations under a
+/// PostgreSQL advisory lock so several Monfri processes starting together migrate exactly once.
+/// </summary>
+public sealed class DatabaseInitializer(
+    NpgsqlDataSource dataSource,
+    IDbContextFactory<MonfriDbContext> dbFactory,
+    ILogger<DatabaseInitializer> logger)
+{
+    // Any constant shared by every Monfri process; "monfri" in ASCII.
+    private const long MigrationLockKey = 0x6D6F6E667269;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await EnsureDatabaseExistsAsync(cancellationToken);
+
+        await using var lockConnection = await OpenAsync(cancellationToken);
+        await using (var acquire = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", lockConnection))
+        {
+            await acquire.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            // Created up front so the pending-migrations query never fails on an empty database.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                logger.LogInformation("Applying {Count} database migration(s): {Names}", pending.Count, string.Join(", ", pending));
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLockKey})", lockConnection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task EnsureDatabaseExistsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var probe = await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+            var database = target.Database!;
+            logger.LogInformation("Database {Database} does not exist yet; creating it", database);
+            target.Database = "postgres";
+            target.Pooling = false;
+            await using var admin = new NpgsqlConnection(target.ConnectionString);
+            await admin.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"")}\"", admin);
+            try
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException race) when (race.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Another Monfri process created it first.
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw Unreachable(ex);
+        }
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw Unreachable(ex);
+        }
+    }
+
+    private MonfriStartupException Unreachable(Exception ex)
+    {
+        var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        var reason = ex is PostgresException pg ? pg.MessageText : ex.InnerException?.Message ?? ex.Message;
+        return new MonfriStartupException(
+            $"Cannot connect to PostgreSQL at {target.Host}:{target.Port} (database '{target.Database}', user '{target.Username}') " +
+            $"given by ConnectionStrings__Monfri: {reason}. Check the setting, or unset it to use the embedded server.", ex);
+    }
+}

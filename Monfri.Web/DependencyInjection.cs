@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Monfri.Web.Endpoints;
+using Monfri.Web.Components;
+using Monfri.Web.Endpoints.Account;
+using Monfri.Web.Endpoints.ApiTokens;
+using Monfri.Web.Endpoints.Users;
+using Monfri.Web.Live;
+using Monfri.Web.Security;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+
+namespace Monfri.Web;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddMonfriMediator();
+        services.AddMonfriAuthentication(configuration);
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddSignalR();
+        services.AddHostedService<LiveHubRelay>();
+        services.AddProblemDetails();
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.Configure<ForwardedHeadersOptions>(options =>
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+        return services;
+    }
+
+    public static WebApplication UseMonfri(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseSecurityHeaders();
+        app.UseAuthentication();
+        app.UseCurrentUser();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(options => options.WithTitle("Monfri API")).AllowAnonymous();
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
+        api.MapApiTokenEndpoints();
+        api.MapUserEndpoints();
+
+        app.MapAccountEndpoints();
+        app.MapHub<LiveHub>(LiveHub.Path);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

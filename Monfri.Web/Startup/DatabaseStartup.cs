@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Monfri.Infrastructure.Identity;
+using Monfri.Infrastructure.Persistence;
+using Monfri.Infrastructure.Postgres;
+
+namespace Monfri.Web.Startup;
+
+/// <summary>Database set-up at start-up: embedded server when no connection string is given, migrations, first admin.</summary>
+public static class DatabaseStartup
+{
+    /// <summary>
+    /// With ConnectionStrings:Monfri set, Monfri uses that server and starts nothing. Without it, Monfri
+    /// starts its own cluster in Monfri:DataDirectory and points the connection string at it.
+    /// </summary>
+    public static void AddMonfriDatabase(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString("Monfri")))
+        {
+            return;
+        }
+
+        using var loggers = LoggerFactory.Create(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole());
+        var server = EmbeddedPostgres.Start(
+            new EmbeddedPostgresOptions
+            {
+                DataDirectory = configuration["Monfri:DataDirectory"] is { Length: > 0 } folder ? folder : DefaultDataDirectory(),
+                BinDirectory = configuration["Monfri:Postgres:BinDirectory"],
+                Port = configuration.GetValue<int?>("Monfri:Postgres:Port"),
+            },
+            loggers.CreateLogger<EmbeddedPostgres>());
+
+        configuration["ConnectionStrings:Monfri"] = server.ConnectionString;
+        builder.Services.AddSingleton(server);
+        // Registered before every other hosted service, so it is stopped after all of them.
+        builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
+        // Start-up may still fail after this point (a migration, a port); the server must not outlive us.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+    }
+
+    /// <summary>~/.local/share/monfri on Linux.</summary>
+    public static string DefaultDataDirectory() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "monfri");
+
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(stopping);
+        var report = await app.Services.GetRequiredService<IdentitySeeder>().SeedAsync(stopping);
+        app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, report));
+    }
+
+    private static void PrintBanner(WebApplication app, BootstrapReport report)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var url = addresses.FirstOrDefault()?.Replace("://[::]", "://localhost").Replace("://0.0.0.0", "://localhost").Replace("://+", "://localhost") ?? "(no address)";
+        var login = report switch
+        {
+            { GeneratedPassword: { } password } =>
+                $"  Sign in as {report.AdminEmail} with password {password}\n" +
+                "  (generated now and shown only this once; set Monfri__Bootstrap__AdminPassword to choose your own)",
+            { PasswordFromConfiguration: true } =>
+                $"  Sign in as {report.AdminEmail} with the password in Monfri__Bootstrap__AdminPassword",
+            _ =>
+                $"  Sign in as {report.AdminEmail} with the password printed when it was created\n" +
+                "  (forgot it? start once with Monfri__Bootstrap__AdminPassword=<new password, 12+ characters>)",
+        };
+        Console.WriteLine();
+        Console.WriteLine($"  Monfri is running at {url}");
+        Console.WriteLine(login);
+        Console.WriteLine();
+    }
+
+    private sealed class EmbeddedPostgresLifetime(EmbeddedPostgres server) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            server.Stop();
+            return Task.CompletedTask;
+        }
+    }
+}
