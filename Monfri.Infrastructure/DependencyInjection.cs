@@ -46,6 +46,7 @@ public static class DependencyInjection
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<MonfriDbContext>()
             .AddSignInManager<MonfriSignInManager>()
+            .AddClaimsPrincipalFactory<MonfriClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
         services.AddSingleton<IIdentityService, IdentityService>();
         services.AddSingleton<ApiTokenAuthenticator>();

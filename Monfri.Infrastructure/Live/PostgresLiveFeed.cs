@@ -23,7 +23,7 @@ public sealed class PostgresLiveFeed(LiveFanout fanout, TimeProvider clock, Npgs
         var payload = JsonSerializer.Serialize(update, LiveJson.Options);
         if (Encoding.UTF8.GetByteCount(payload) > MaxPayloadBytes)
         {
-            payload = JsonSerializer.Serialize(update with { Data = default, Truncated = true }, LiveJson.Options);
+            payload = JsonSerializer.Serialize(update with { Data = LiveJson.ToElement(null), Truncated = true }, LiveJson.Options);
         }
 
         await using var command = dataSource.CreateCommand("SELECT pg_notify(@channel, @payload)");

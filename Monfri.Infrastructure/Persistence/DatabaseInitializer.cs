@@ -63,14 +63,16 @@ public sealed class DatabaseInitializer(
             logger.LogInformation("Database {Database} does not exist yet; creating it", database);
             target.Database = "postgres";
             target.Pooling = false;
-            await using var admin = new NpgsqlConnection(target.ConnectionString);
+            // CloneWith keeps the password, which the data source's connection string no longer shows.
+            await using var original = dataSource.CreateConnection();
+            await using var admin = original.CloneWith(target.ConnectionString);
             await admin.OpenAsync(cancellationToken);
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"")}\"", admin);
             try
             {
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
-            catch (PostgresException race) when (race.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            catch (PostgresException race) when (race.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
             {
                 // Another Monfri process created it first.
             }

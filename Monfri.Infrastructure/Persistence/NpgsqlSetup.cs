@@ -5,7 +5,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 
 namespace Monfri.Infrastructure.Persistence;
 
-internal static class NpgsqlSetup
+public static class NpgsqlSetup
 {
     public const string MigrationsHistoryTable = "__ef_migrations_history";
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Monfri.Application.Common.Results;
 
 namespace Monfri.Web.Endpoints;
@@ -14,7 +15,7 @@ public static class ResultHttp
     private static IResult Failure(Result result) => result.Status switch
     {
         ResultStatus.Invalid => TypedResults.ValidationProblem(
-            result.Errors.GroupBy(e => e.Field ?? "").ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            result.Errors.GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.Field ?? "")).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             detail: result.ErrorMessage),
         ResultStatus.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", result),
         ResultStatus.Forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", result),

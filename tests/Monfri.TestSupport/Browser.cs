@@ -1,0 +1,60 @@
+using Microsoft.Playwright;
+
+namespace Monfri.TestSupport;
+
+/// <summary>
+/// Headless system Chromium driven by Playwright (never a downloaded browser). One per test class;
+/// each test opens its own context, so cookies never leak between tests.
+/// </summary>
+public sealed class BrowserFixture : IAsyncDisposable
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("MONFRI_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public async Task<IBrowser> BrowserAsync()
+    {
+        if (_browser is not null)
+        {
+            return _browser;
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+        });
+        return _browser;
+    }
+
+    public async Task<IPage> NewPageAsync(string baseUrl)
+    {
+        var context = await (await BrowserAsync()).NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the real sign-in form and waits for the app shell.</summary>
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("[data-testid=sign-in]");
+        await page.WaitForSelectorAsync("[data-testid=signed-in-user]");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
