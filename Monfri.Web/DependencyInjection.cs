@@ -47,7 +47,8 @@ public static class DependencyInjection
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(options => options.WithTitle("Monfri API")).AllowAnonymous();
+        // Offline-friendly: no web fonts, no AI agent, no telemetry calls to third parties.
+        app.MapScalarApiReference(options => options.WithTitle("Monfri API").DisableDefaultFonts().DisableAgent().DisableTelemetry().HideDeveloperTools()).AllowAnonymous();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
         api.MapApiTokenEndpoints();
