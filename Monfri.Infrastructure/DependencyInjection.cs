@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Monfri.Application.Common.Live;
+using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Security;
 using Monfri.Application.Users;
 using Monfri.Infrastructure.Identity;
@@ -26,6 +27,7 @@ public static class DependencyInjection
         services.AddDbContextFactory<MonfriDbContext>((sp, options) => options.UseMonfriNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         // Identity's stores want a scoped context; everything else uses the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<MonfriDbContext>>().CreateDbContext());
+        services.AddSingleton<IMonfriDbFactory, MonfriDbFactory>();
         services.AddSingleton<DatabaseInitializer>();
         // Keys in the database: a cookie issued by one Monfri process is valid on every other.
         services.AddDataProtection().SetApplicationName("Monfri").PersistKeysToDbContext<MonfriDbContext>();

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Persistence;
+using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Identity;
 
 namespace Monfri.Infrastructure.Persistence;
@@ -11,8 +13,26 @@ namespace Monfri.Infrastructure.Persistence;
 /// (a Blazor circuit outlives any sensible unit of work). Names are snake_case.
 /// </summary>
 public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
-    : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+    : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext, IMonfriDb
 {
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<Company> Companies => Set<Company>();
+    public DbSet<Pipeline> Pipelines => Set<Pipeline>();
+    public DbSet<PipelineStage> PipelineStages => Set<PipelineStage>();
+    public DbSet<Deal> Deals => Set<Deal>();
+    public DbSet<DealContact> DealContacts => Set<DealContact>();
+    public DbSet<DealStageChange> DealStageChanges => Set<DealStageChange>();
+    public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<CustomFieldDefinition> CustomFieldDefinitions => Set<CustomFieldDefinition>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
+    public DbSet<WorkspaceSettings> WorkspaceSettings => Set<WorkspaceSettings>();
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+    public DbSet<ImportRowIssue> ImportRowIssues => Set<ImportRowIssue>();
+
+    public IQueryable<UserRef> UserRefs =>
+        Users.AsNoTracking().Select(u => new UserRef(u.Id, u.DisplayName, u.Email ?? "", u.IsActive));
+
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     /// <summary>Cookie and antiforgery keys, shared by every Monfri process on this database.</summary>
@@ -21,6 +41,8 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // Trigram indexes make the search box fast on 100,000+ rows; pg_trgm is a trusted extension.
+        builder.HasPostgresExtension("pg_trgm");
         builder.ApplyConfigurationsFromAssembly(typeof(MonfriDbContext).Assembly);
     }
 }

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Monfri.Domain.Crm;
+
+namespace Monfri.Application.Common.Persistence;
+
+/// <summary>
+/// The database as use cases see it: one unit of work per operation (create it from
+/// <see cref="IMonfriDbFactory"/>, dispose it when done). No repository in between — handlers query the sets.
+/// </summary>
+public interface IMonfriDb : IAsyncDisposable
+{
+    DbSet<Person> People { get; }
+    DbSet<Company> Companies { get; }
+    DbSet<Pipeline> Pipelines { get; }
+    DbSet<PipelineStage> PipelineStages { get; }
+    DbSet<Deal> Deals { get; }
+    DbSet<DealContact> DealContacts { get; }
+    DbSet<DealStageChange> DealStageChanges { get; }
+    DbSet<Activity> Activities { get; }
+    DbSet<CustomFieldDefinition> CustomFieldDefinitions { get; }
+    DbSet<AuditEntry> AuditLog { get; }
+    DbSet<SavedView> SavedViews { get; }
+    DbSet<WorkspaceSettings> WorkspaceSettings { get; }
+    DbSet<ImportJob> ImportJobs { get; }
+    DbSet<ImportRowIssue> ImportRowIssues { get; }
+
+    /// <summary>Users as the CRM needs them (owners, assignees): id, name, email.</summary>
+    IQueryable<UserRef> UserRefs { get; }
+
+    DatabaseFacade Database { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}
+
+public interface IMonfriDbFactory
+{
+    Task<IMonfriDb> CreateAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>A user as shown next to a record (owner, assignee, author).</summary>
+public sealed record UserRef(Guid Id, string DisplayName, string Email, bool IsActive);
