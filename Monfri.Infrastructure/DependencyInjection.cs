@@ -11,6 +11,7 @@ using Monfri.Application.Users;
 using Monfri.Infrastructure.Identity;
 using Monfri.Infrastructure.Live;
 using Monfri.Infrastructure.Persistence;
+using Monfri.Infrastructure.Persistence.Interceptors;
 using Npgsql;
 
 namespace Monfri.Infrastructure;
@@ -24,10 +25,13 @@ public static class DependencyInjection
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
-        services.AddDbContextFactory<MonfriDbContext>((sp, options) => options.UseMonfriNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddDbContextFactory<MonfriDbContext>((sp, options) => options
+            .UseMonfriNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
+            .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
         // Identity's stores want a scoped context; everything else uses the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<MonfriDbContext>>().CreateDbContext());
-        services.AddSingleton<IMonfriDbFactory, MonfriDbFactory>();
+        services.AddScoped<IMonfriDbFactory, MonfriDbFactory>();
+        services.AddSingleton<AuditInterceptor>();
         services.AddSingleton<DatabaseInitializer>();
         // Keys in the database: a cookie issued by one Monfri process is valid on every other.
         services.AddDataProtection().SetApplicationName("Monfri").PersistKeysToDbContext<MonfriDbContext>();

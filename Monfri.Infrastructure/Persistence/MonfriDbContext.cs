@@ -30,6 +30,12 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ImportRowIssue> ImportRowIssues => Set<ImportRowIssue>();
 
+    /// <summary>Who the changes saved through this context are made by (audit log); set per operation.</summary>
+    public Guid? ActorId { get; set; }
+
+    /// <summary>Bulk jobs (imports) write their own summary entry instead of one per row.</summary>
+    public bool SuppressAudit { get; set; }
+
     public IQueryable<UserRef> UserRefs =>
         Users.AsNoTracking().Select(u => new UserRef(u.Id, u.DisplayName, u.Email ?? "", u.IsActive));
 

@@ -1,10 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Security;
 
 namespace Monfri.Infrastructure.Persistence;
 
-internal sealed class MonfriDbFactory(IDbContextFactory<MonfriDbContext> factory) : IMonfriDbFactory
+/// <summary>One context per operation, stamped with who is acting so the audit log can name them.</summary>
+internal sealed class MonfriDbFactory(IDbContextFactory<MonfriDbContext> factory, ICurrentUser currentUser) : IMonfriDbFactory
 {
-    public async Task<IMonfriDb> CreateAsync(CancellationToken cancellationToken = default) =>
-        await factory.CreateDbContextAsync(cancellationToken);
+    public async Task<IMonfriDb> CreateAsync(CancellationToken cancellationToken = default)
+    {
+        var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.ActorId = currentUser.Id;
+        return db;
+    }
 }

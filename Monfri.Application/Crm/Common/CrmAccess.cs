@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Security;
+using Monfri.Domain.Common;
+using Monfri.Domain.Crm;
+
+namespace Monfri.Application.Crm.Common;
+
+/// <summary>
+/// Record-level visibility: with "reps see only their own records" on, a Sales user (who is not also a
+/// Manager or Admin) sees only records they own. Applied inside every query, so a URL or an API call
+/// cannot reach what a list hides.
+/// </summary>
+public sealed class CrmAccess(ICurrentUser currentUser)
+{
+    public Guid? UserId => currentUser.Id;
+
+    public bool CanEditDeals => currentUser.IsSystem || CrmRoles.EditDeals.Any(currentUser.IsInRole);
+
+    public bool CanConfigure => currentUser.IsSystem || CrmRoles.Configure.Any(currentUser.IsInRole);
+
+    /// <summary>Whether the current user is limited to their own records right now.</summary>
+    public async Task<bool> OwnRecordsOnlyAsync(IMonfriDb db, CancellationToken cancellationToken)
+    {
+        if (currentUser.IsSystem || currentUser.IsInRole(Roles.Admin) || currentUser.IsInRole(Roles.Manager) || !currentUser.IsInRole(Roles.Sales))
+        {
+            return false;
+        }
+
+        return await db.WorkspaceSettings.AsNoTracking().Select(s => s.RepsSeeOnlyOwnRecords).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Narrows <paramref name="records"/> to what the current user may see.</summary>
+    public async Task<IQueryable<T>> VisibleAsync<T>(IMonfriDb db, IQueryable<T> records, CancellationToken cancellationToken)
+        where T : class, IOwnedRecord
+    {
+        if (!await OwnRecordsOnlyAsync(db, cancellationToken))
+        {
+            return records;
+        }
+
+        var me = currentUser.Id;
+        return records.Where(r => r.OwnerId == me);
+    }
+
+    /// <summary>Whether the current user may see one record with this owner.</summary>
+    public async Task<bool> CanSeeAsync(IMonfriDb db, Guid? ownerId, CancellationToken cancellationToken) =>
+        !await OwnRecordsOnlyAsync(db, cancellationToken) || ownerId == currentUser.Id;
+}

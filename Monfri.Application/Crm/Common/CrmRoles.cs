@@ -1,0 +1,19 @@
+using Monfri.Domain.Common;
+
+namespace Monfri.Application.Crm.Common;
+
+/// <summary>Who may do what with CRM records; used in <c>[RequiresRole]</c> on every CRM message.</summary>
+public static class CrmRoles
+{
+    /// <summary>Everyone in the workspace reads CRM records (reps may be limited to their own).</summary>
+    public static readonly string[] Read = [Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing];
+
+    /// <summary>Contacts and companies: marketers maintain them too.</summary>
+    public static readonly string[] EditPeople = [Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing];
+
+    /// <summary>Deals: sales and their managers; marketing reads but does not edit deals.</summary>
+    public static readonly string[] EditDeals = [Roles.Admin, Roles.Manager, Roles.Sales];
+
+    /// <summary>Pipelines, stages and custom fields.</summary>
+    public static readonly string[] Configure = [Roles.Admin, Roles.Manager];
+}
