@@ -3,7 +3,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Domain.Crm;
 
 /// <summary>An organisation people work for and deals are made with. Its domain identifies it (unique when set).</summary>
-public sealed class Company : Entity, IOwnedRecord
+public sealed class Company : Entity, IBulkEditable
 {
     private Company()
     {

@@ -13,7 +13,7 @@ public enum DealStatus
 /// A sales opportunity. It sits in one stage of one pipeline; every stage change is recorded in
 /// <see cref="StageHistory"/> so time-in-stage and velocity can be reported.
 /// </summary>
-public sealed class Deal : Entity, IOwnedRecord
+public sealed class Deal : Entity, IBulkEditable
 {
     private Deal()
     {

@@ -7,7 +7,7 @@ namespace Monfri.Domain.Crm;
 /// (<see cref="IsContact"/>); the CDP adds anonymous people and their events to the same table,
 /// so there is never a second copy of someone.
 /// </summary>
-public sealed class Person : Entity, IOwnedRecord
+public sealed class Person : Entity, IBulkEditable
 {
     private Person()
     {

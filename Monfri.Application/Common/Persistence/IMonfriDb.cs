@@ -30,6 +30,9 @@ public interface IMonfriDb : IAsyncDisposable
 
     DatabaseFacade Database { get; }
 
+    /// <summary>Marks any tracked record for deletion (bulk deletes over several record kinds).</summary>
+    Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry Remove(object entity);
+
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }
 
@@ -39,4 +42,10 @@ public interface IMonfriDbFactory
 }
 
 /// <summary>A user as shown next to a record (owner, assignee, author).</summary>
-public sealed record UserRef(Guid Id, string DisplayName, string Email, bool IsActive);
+public sealed record UserRef
+{
+    public Guid Id { get; init; }
+    public string DisplayName { get; init; } = "";
+    public string Email { get; init; } = "";
+    public bool IsActive { get; init; }
+}

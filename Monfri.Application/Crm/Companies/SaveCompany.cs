@@ -1,0 +1,100 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Live;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
+using Monfri.Domain.Crm;
+
+using Roles = Monfri.Domain.Common.Roles;
+
+namespace Monfri.Application.Crm.Companies;
+
+/// <summary>Creates a company. A domain another company already has is a conflict (domains identify companies).</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record CreateCompanyCommand : CompanyInput, ICommand<Result<CompanyDetail>>;
+
+/// <summary>Saves a company's fields; refused with a conflict when someone saved since <see cref="Version"/> was loaded.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record UpdateCompanyCommand : CompanyInput, ICommand<Result<CompanyDetail>>
+{
+    public Guid Id { get; init; }
+    public uint Version { get; init; }
+}
+
+public sealed class CreateCompanyValidator : AbstractValidator<CreateCompanyCommand>
+{
+    public CreateCompanyValidator() => Include(new CompanyInputValidator());
+}
+
+public sealed class UpdateCompanyValidator : AbstractValidator<UpdateCompanyCommand>
+{
+    public UpdateCompanyValidator() => Include(new CompanyInputValidator());
+}
+
+public sealed class SaveCompanyHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, TimeProvider clock, IMediator mediator, ILiveFeed live)
+    : ICommandHandler<CreateCompanyCommand, Result<CompanyDetail>>, ICommandHandler<UpdateCompanyCommand, Result<CompanyDetail>>
+{
+    private const string Changed = "This company was changed by someone else since you opened it. Reload to see their changes, then edit again.";
+
+    public async ValueTask<Result<CompanyDetail>> Handle(CreateCompanyCommand command, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var details = await CompanyRules.ResolveAsync(db, command with { OwnerId = command.OwnerId ?? currentUser.Id }, null, cancellationToken);
+        if (!details.IsSuccess)
+        {
+            return Result<CompanyDetail>.From(details);
+        }
+
+        var company = Company.Create(details.Value, clock.GetUtcNow());
+        db.Companies.Add(company);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index caught a concurrent create of the same domain.
+            return Result<CompanyDetail>.Conflict($"Another company already has the domain {company.Domain}.");
+        }
+
+        await live.PublishAsync(LiveTopics.Workspace, "company.created", new { company.Id, company.Name }, cancellationToken);
+        return await mediator.Send(new GetCompanyQuery(company.Id), cancellationToken);
+    }
+
+    public async ValueTask<Result<CompanyDetail>> Handle(UpdateCompanyCommand command, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var company = await db.Companies.FirstOrDefaultAsync(c => c.Id == command.Id, cancellationToken);
+        if (company is null || !await access.CanSeeAsync(db, company.OwnerId, cancellationToken))
+        {
+            return Result<CompanyDetail>.NotFound("That company does not exist.");
+        }
+
+        if (company.Version != command.Version)
+        {
+            return Result<CompanyDetail>.Conflict(Changed);
+        }
+
+        var details = await CompanyRules.ResolveAsync(db, command, company.Id, cancellationToken);
+        if (!details.IsSuccess)
+        {
+            return Result<CompanyDetail>.From(details);
+        }
+
+        company.Apply(details.Value, clock.GetUtcNow());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result<CompanyDetail>.Conflict(Changed);
+        }
+
+        await live.PublishAsync(LiveTopics.Company(company.Id), "company.updated", new { company.Id }, cancellationToken);
+        return await mediator.Send(new GetCompanyQuery(company.Id), cancellationToken);
+    }
+}

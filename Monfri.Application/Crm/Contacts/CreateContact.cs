@@ -1,0 +1,42 @@
+using FluentValidation;
+using Mediator;
+using Monfri.Application.Common.Live;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
+using Monfri.Domain.Crm;
+
+using Roles = Monfri.Domain.Common.Roles;
+
+namespace Monfri.Application.Crm.Contacts;
+
+/// <summary>Creates a contact. An email already on another person is a conflict (open or merge that one instead).</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record CreateContactCommand : ContactInput, ICommand<Result<ContactDetail>>;
+
+public sealed class CreateContactValidator : AbstractValidator<CreateContactCommand>
+{
+    public CreateContactValidator() => Include(new ContactInputValidator());
+}
+
+public sealed class CreateContactHandler(IMonfriDbFactory dbFactory, ICurrentUser currentUser, TimeProvider clock, IMediator mediator, ILiveFeed live)
+    : ICommandHandler<CreateContactCommand, Result<ContactDetail>>
+{
+    public async ValueTask<Result<ContactDetail>> Handle(CreateContactCommand command, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var input = command with { OwnerId = command.OwnerId ?? currentUser.Id };
+        var details = await ContactRules.ResolveAsync(db, input, null, cancellationToken);
+        if (!details.IsSuccess)
+        {
+            return Result<ContactDetail>.From(details);
+        }
+
+        var person = Person.CreateContact(details.Value, clock.GetUtcNow());
+        db.People.Add(person);
+        await db.SaveChangesAsync(cancellationToken);
+        await live.PublishAsync(LiveTopics.Workspace, "contact.created", new { person.Id, Name = person.DisplayName }, cancellationToken);
+        return await mediator.Send(new GetContactQuery(person.Id), cancellationToken);
+    }
+}

@@ -1,0 +1,117 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Domain.Crm;
+using Roles = Monfri.Domain.Common.Roles;
+
+namespace Monfri.Application.Crm.CustomFields;
+
+public sealed record CustomFieldDto(Guid Id, CrmObjectType ObjectType, string Key, string Label, CustomFieldType Type, IReadOnlyList<string> Options, int Order);
+
+/// <summary>The custom fields of one record kind (or all), in form order. Everyone reads them: forms need them.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record ListCustomFieldsQuery(CrmObjectType? ObjectType = null) : IQuery<Result<IReadOnlyList<CustomFieldDto>>>;
+
+/// <summary>Adds a field to contacts, companies or deals. The key is fixed once created (values are stored under it).</summary>
+[RequiresRole(Roles.Admin, Roles.Manager)]
+public sealed record CreateCustomFieldCommand(CrmObjectType ObjectType, string Key, string Label, CustomFieldType Type, IReadOnlyList<string> Options) : ICommand<Result<CustomFieldDto>>;
+
+/// <summary>Renames a field or changes its options or place.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager)]
+public sealed record UpdateCustomFieldCommand(Guid Id, string Label, IReadOnlyList<string> Options, int Order) : ICommand<Result<CustomFieldDto>>;
+
+/// <summary>Removes a field definition; values already stored stay in the records' history but are no longer shown.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager)]
+public sealed record DeleteCustomFieldCommand(Guid Id) : ICommand<Result>;
+
+public sealed class CreateCustomFieldValidator : AbstractValidator<CreateCustomFieldCommand>
+{
+    public CreateCustomFieldValidator()
+    {
+        RuleFor(c => c.Key).Must(CustomFieldDefinition.IsValidKey)
+            .WithMessage("The key starts with a letter and has only lower-case letters, digits and _ (at most 50), e.g. contract_tier.");
+        RuleFor(c => c.Label).NotEmpty().WithMessage("Enter a label.").MaximumLength(100);
+        RuleFor(c => c.Options).NotEmpty().WithMessage("A select field needs at least one option.")
+            .When(c => c.Type is CustomFieldType.SingleSelect or CustomFieldType.MultiSelect);
+        RuleFor(c => c.Options).Must(o => o.Count <= 100).WithMessage("At most 100 options.");
+    }
+}
+
+public sealed class UpdateCustomFieldValidator : AbstractValidator<UpdateCustomFieldCommand>
+{
+    public UpdateCustomFieldValidator()
+    {
+        RuleFor(c => c.Label).NotEmpty().WithMessage("Enter a label.").MaximumLength(100);
+        RuleFor(c => c.Options).Must(o => o.Count <= 100).WithMessage("At most 100 options.");
+    }
+}
+
+public sealed class CustomFieldSettingsHandler(IMonfriDbFactory dbFactory, TimeProvider clock)
+    : IQueryHandler<ListCustomFieldsQuery, Result<IReadOnlyList<CustomFieldDto>>>,
+      ICommandHandler<CreateCustomFieldCommand, Result<CustomFieldDto>>,
+      ICommandHandler<UpdateCustomFieldCommand, Result<CustomFieldDto>>,
+      ICommandHandler<DeleteCustomFieldCommand, Result>
+{
+    // Built-in field names a custom key must not shadow (imports and filters address both by key).
+    private static readonly HashSet<string> Reserved = ["name", "first_name", "last_name", "email", "phone", "title", "company", "owner", "domain", "industry", "size", "amount", "currency", "stage", "pipeline", "tags", "status"];
+
+    public async ValueTask<Result<IReadOnlyList<CustomFieldDto>>> Handle(ListCustomFieldsQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var fields = db.CustomFieldDefinitions.AsNoTracking();
+        if (query.ObjectType is { } type)
+        {
+            fields = fields.Where(f => f.ObjectType == type);
+        }
+
+        return await fields.OrderBy(f => f.ObjectType).ThenBy(f => f.Order).ThenBy(f => f.Label)
+            .Select(f => new CustomFieldDto(f.Id, f.ObjectType, f.Key, f.Label, f.Type, f.Options, f.Order))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async ValueTask<Result<CustomFieldDto>> Handle(CreateCustomFieldCommand command, CancellationToken cancellationToken)
+    {
+        if (Reserved.Contains(command.Key))
+        {
+            return Result<CustomFieldDto>.Invalid($"'{command.Key}' is a built-in field; choose another key.", nameof(command.Key));
+        }
+
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        if (await db.CustomFieldDefinitions.AnyAsync(f => f.ObjectType == command.ObjectType && f.Key == command.Key, cancellationToken))
+        {
+            return Result<CustomFieldDto>.Conflict($"{command.ObjectType} already has a field with the key '{command.Key}'.");
+        }
+
+        var order = await db.CustomFieldDefinitions.Where(f => f.ObjectType == command.ObjectType).Select(f => (int?)f.Order).MaxAsync(cancellationToken) ?? -1;
+        var field = CustomFieldDefinition.Create(command.ObjectType, command.Key, command.Label, command.Type,
+            command.Type is CustomFieldType.SingleSelect or CustomFieldType.MultiSelect ? command.Options : [], order + 1, clock.GetUtcNow());
+        db.CustomFieldDefinitions.Add(field);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToDto(field);
+    }
+
+    public async ValueTask<Result<CustomFieldDto>> Handle(UpdateCustomFieldCommand command, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        if (await db.CustomFieldDefinitions.FirstOrDefaultAsync(f => f.Id == command.Id, cancellationToken) is not { } field)
+        {
+            return Result<CustomFieldDto>.NotFound("That custom field does not exist.");
+        }
+
+        field.Update(command.Label, command.Options, command.Order);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToDto(field);
+    }
+
+    public async ValueTask<Result> Handle(DeleteCustomFieldCommand command, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var deleted = await db.CustomFieldDefinitions.Where(f => f.Id == command.Id).ExecuteDeleteAsync(cancellationToken);
+        return deleted == 1 ? Result.Success() : Result.NotFound("That custom field does not exist.");
+    }
+
+    private static CustomFieldDto ToDto(CustomFieldDefinition f) => new(f.Id, f.ObjectType, f.Key, f.Label, f.Type, f.Options, f.Order);
+}

@@ -1,0 +1,76 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
+using Roles = Monfri.Domain.Common.Roles;
+
+namespace Monfri.Application.Crm.Search;
+
+public enum SearchHitKind
+{
+    Contact,
+    Company,
+    Deal,
+}
+
+/// <summary>One result of the global search (Ctrl+K): what it is, its title, a hint, and where it opens.</summary>
+public sealed record SearchHit(SearchHitKind Kind, Guid Id, string Title, string? Subtitle)
+{
+    public string Url => Kind switch
+    {
+        SearchHitKind.Contact => $"/contacts/{Id}",
+        SearchHitKind.Company => $"/companies/{Id}",
+        _ => $"/deals/{Id}",
+    };
+}
+
+/// <summary>Finds contacts, companies and deals by name, email or domain, among the records the user may see.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record GlobalSearchQuery(string Text, int PerKind = 5) : IQuery<Result<IReadOnlyList<SearchHit>>>;
+
+public sealed class GlobalSearchValidator : AbstractValidator<GlobalSearchQuery>
+{
+    public GlobalSearchValidator()
+    {
+        RuleFor(q => q.Text).MaximumLength(200);
+        RuleFor(q => q.PerKind).InclusiveBetween(1, 20);
+    }
+}
+
+public sealed class GlobalSearchHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<GlobalSearchQuery, Result<IReadOnlyList<SearchHit>>>
+{
+    public async ValueTask<Result<IReadOnlyList<SearchHit>>> Handle(GlobalSearchQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Text.Trim().Length < 2 || SearchTerms.ToPattern(query.Text) is not { } pattern)
+        {
+            return Result<IReadOnlyList<SearchHit>>.Success([]);
+        }
+
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var people = await access.VisibleAsync(db, db.People.AsNoTracking().Where(p => p.IsContact), cancellationToken);
+        var contacts = await people
+            .Where(p => EF.Functions.Like(EF.Property<string>(p, SearchTerms.Column), pattern))
+            .OrderBy(p => p.LastName).ThenBy(p => p.FirstName)
+            .Take(query.PerKind)
+            .Select(p => new SearchHit(SearchHitKind.Contact, p.Id, ((p.FirstName ?? "") + " " + (p.LastName ?? "")).Trim(), p.Email))
+            .ToListAsync(cancellationToken);
+        var companies = await (await access.VisibleAsync(db, db.Companies.AsNoTracking(), cancellationToken))
+            .Where(c => EF.Functions.Like(EF.Property<string>(c, SearchTerms.Column), pattern))
+            .OrderBy(c => c.Name)
+            .Take(query.PerKind)
+            .Select(c => new SearchHit(SearchHitKind.Company, c.Id, c.Name, c.Domain))
+            .ToListAsync(cancellationToken);
+        var deals = await (await access.VisibleAsync(db, db.Deals.AsNoTracking(), cancellationToken))
+            .Where(d => EF.Functions.Like(EF.Property<string>(d, SearchTerms.Column), pattern))
+            .OrderByDescending(d => d.UpdatedAt)
+            .Take(query.PerKind)
+            .Select(d => new SearchHit(SearchHitKind.Deal, d.Id, d.Name, d.Status.ToString()))
+            .ToListAsync(cancellationToken);
+
+        return contacts.Select(c => c with { Title = c.Title.Length > 0 ? c.Title : c.Subtitle ?? "(no name)" })
+            .Concat(companies).Concat(deals).ToList();
+    }
+}

@@ -1,0 +1,74 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Domain.Crm;
+using Roles = Monfri.Domain.Common.Roles;
+
+namespace Monfri.Application.Crm.Settings;
+
+public sealed record WorkspaceSettingsDto(bool RepsSeeOnlyOwnRecords, IReadOnlyList<LifecycleStage> LifecycleStages, string DefaultCurrency, uint Version);
+
+/// <summary>The CRM settings every form needs (lifecycle stages, currency); everyone reads them.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record GetWorkspaceSettingsQuery : IQuery<Result<WorkspaceSettingsDto>>;
+
+/// <summary>Changes workspace-wide CRM settings, including "reps see only their own records".</summary>
+[RequiresRole(Roles.Admin)]
+public sealed record UpdateWorkspaceSettingsCommand(bool RepsSeeOnlyOwnRecords, IReadOnlyList<LifecycleStage> LifecycleStages, string DefaultCurrency, uint Version)
+    : ICommand<Result<WorkspaceSettingsDto>>;
+
+public sealed class UpdateWorkspaceSettingsValidator : AbstractValidator<UpdateWorkspaceSettingsCommand>
+{
+    public UpdateWorkspaceSettingsValidator()
+    {
+        RuleFor(c => c.LifecycleStages).NotEmpty().WithMessage("Keep at least one lifecycle stage.")
+            .Must(s => s.Select(x => x.Key).Distinct().Count() == s.Count).WithMessage("Lifecycle stage keys must be unique.");
+        RuleForEach(c => c.LifecycleStages).Must(s => !string.IsNullOrWhiteSpace(s.Key) && !string.IsNullOrWhiteSpace(s.Label))
+            .WithMessage("Every lifecycle stage needs a key and a label.");
+        RuleFor(c => c.DefaultCurrency).Matches("^[A-Za-z]{3}$").WithMessage("The currency is a 3-letter code such as EUR or USD.");
+    }
+}
+
+public sealed class WorkspaceSettingsHandler(IMonfriDbFactory dbFactory, TimeProvider clock)
+    : IQueryHandler<GetWorkspaceSettingsQuery, Result<WorkspaceSettingsDto>>,
+      ICommandHandler<UpdateWorkspaceSettingsCommand, Result<WorkspaceSettingsDto>>
+{
+    public async ValueTask<Result<WorkspaceSettingsDto>> Handle(GetWorkspaceSettingsQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var settings = await db.WorkspaceSettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? WorkspaceSettings.Default();
+        return ToDto(settings);
+    }
+
+    public async ValueTask<Result<WorkspaceSettingsDto>> Handle(UpdateWorkspaceSettingsCommand command, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var settings = await db.WorkspaceSettings.FirstOrDefaultAsync(cancellationToken);
+        if (settings is null)
+        {
+            settings = WorkspaceSettings.Default();
+            db.WorkspaceSettings.Add(settings);
+        }
+        else if (settings.Version != command.Version)
+        {
+            return Result<WorkspaceSettingsDto>.Conflict("Another admin changed the settings since you opened them. Reload and try again.");
+        }
+
+        settings.Update(command.RepsSeeOnlyOwnRecords, command.LifecycleStages.Select(s => new LifecycleStage(s.Key.Trim(), s.Label.Trim())), command.DefaultCurrency, clock.GetUtcNow());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return Result<WorkspaceSettingsDto>.Conflict("Another admin changed the settings at the same moment. Reload and try again.");
+        }
+
+        return ToDto(settings);
+    }
+
+    private static WorkspaceSettingsDto ToDto(WorkspaceSettings s) => new(s.RepsSeeOnlyOwnRecords, s.LifecycleStages, s.DefaultCurrency, s.Version);
+}
