@@ -3,6 +3,7 @@ using Monfri.Web.Endpoints;
 using Monfri.Web.Components;
 using Monfri.Web.Endpoints.Account;
 using Monfri.Web.Endpoints.ApiTokens;
+using Monfri.Web.Endpoints.Crm;
 using Monfri.Web.Endpoints.Users;
 using Monfri.Web.Live;
 using Monfri.Web.Security;
@@ -22,6 +23,8 @@ public static class DependencyInjection
         services.AddSignalR();
         services.AddHostedService<LiveHubRelay>();
         services.AddProblemDetails();
+        // Enums travel as names ("Contact", "Descending"), which clients can read and write.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
         services.Configure<ForwardedHeadersOptions>(options =>
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
@@ -53,6 +56,10 @@ public static class DependencyInjection
         var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
         api.MapApiTokenEndpoints();
         api.MapUserEndpoints();
+        api.MapCsvExportEndpoints();
+        api.MapContactEndpoints();
+        api.MapCompanyEndpoints();
+        api.MapCrmSettingsEndpoints();
 
         app.MapAccountEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);

@@ -60,7 +60,7 @@ public sealed class UpdateContactHandler(IMonfriDbFactory dbFactory, CrmAccess a
             return Result<ContactDetail>.Conflict("This contact was changed by someone else since you opened it. Reload to see their changes, then edit again.");
         }
 
-        await live.PublishAsync(LiveTopics.Profile(person.Id), "contact.updated", new { person.Id }, cancellationToken);
+        await live.PublishAsync(LiveTopics.Profile(person.Id), "contact.updated", new { person.Id, person.Version, By = access.UserId }, cancellationToken);
         return await mediator.Send(new GetContactQuery(person.Id), cancellationToken);
     }
 }

@@ -39,3 +39,15 @@ window.monfri = {
     }
   }, 10_000);
 })();
+
+// Ctrl+K / Cmd+K focuses the global search from anywhere in the app.
+window.monfri.searchShortcut = (component) => {
+  if (window.monfri._searchShortcut) removeEventListener("keydown", window.monfri._searchShortcut);
+  window.monfri._searchShortcut = (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+      e.preventDefault();
+      component.invokeMethodAsync("FocusAsync");
+    }
+  };
+  addEventListener("keydown", window.monfri._searchShortcut);
+};

@@ -1,0 +1,43 @@
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using Monfri.Application.Common.Paging;
+using Monfri.Application.Crm.Common;
+using Monfri.Application.Crm.Companies;
+using Monfri.Domain.Crm;
+
+namespace Monfri.Web.Endpoints.Crm;
+
+/// <summary>/api/v1/companies.</summary>
+public static class CompanyEndpoints
+{
+    public static RouteGroupBuilder MapCompanyEndpoints(this RouteGroupBuilder api)
+    {
+        var companies = api.MapGroup("/companies").WithTags("Companies");
+
+        companies.MapGet("/", async (
+                IMediator mediator, CancellationToken ct, string? search, Guid? ownerId, bool? unowned, string? industry, string? tag,
+                string? sortBy, SortDirection? direction, int? page, int? pageSize, [FromQuery(Name = "cf")] string[]? customFields) =>
+            {
+                var filter = new CompanyFilter { Search = search, OwnerId = ownerId, Unowned = unowned ?? false, Industry = industry, Tag = tag, CustomFields = CustomFieldQuery.Parse(customFields) };
+                return (await mediator.Send(new ListCompaniesQuery(filter, sortBy, direction ?? SortDirection.Ascending, page ?? 0, pageSize ?? 50), ct)).ToHttp();
+            })
+            .WithSummary("List companies").Produces<Page<CompanyListItem>>();
+
+        companies.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new GetCompanyQuery(id), ct)).ToHttp())
+            .WithSummary("Get a company with its contacts and deals").Produces<CompanyDetail>();
+
+        companies.MapPost("/", async (CreateCompanyCommand command, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(command, ct)).ToHttp(c => TypedResults.Created($"/api/v1/companies/{c.Id}", c)))
+            .WithSummary("Create a company (409 when the domain belongs to another company)").Produces<CompanyDetail>(StatusCodes.Status201Created);
+
+        companies.MapPut("/{id:guid}", async (Guid id, UpdateCompanyCommand command, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(command with { Id = id }, ct)).ToHttp())
+            .WithSummary("Update a company; send the version you read").Produces<CompanyDetail>();
+
+        companies.MapDelete("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new DeleteRecordsCommand(CrmObjectType.Company, [id]), ct)).ToHttp(o => o.Changed == 1 ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 404, title: "Not found", detail: "That company does not exist.")))
+            .WithSummary("Delete a company (its contacts and deals stay, without a company)");
+        return api;
+    }
+}
