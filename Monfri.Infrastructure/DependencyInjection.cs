@@ -8,6 +8,7 @@ using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Security;
 using Monfri.Application.Users;
+using Monfri.Infrastructure.Demo;
 using Monfri.Infrastructure.Identity;
 using Monfri.Infrastructure.Live;
 using Monfri.Infrastructure.Persistence;
@@ -58,6 +59,8 @@ public static class DependencyInjection
         services.AddSingleton<ApiTokenAuthenticator>();
         services.AddSingleton<IdentitySeeder>();
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
+        services.AddSingleton<DemoDataSeeder>();
+        services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
 
         services.AddLiveFeed(configuration);
 

@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Monfri.Infrastructure.Demo;
 using Monfri.Infrastructure.Identity;
 using Monfri.Infrastructure.Persistence;
 using Monfri.Infrastructure.Postgres;
 
 namespace Monfri.Web.Startup;
 
-/// <summary>Database set-up at start-up: embedded server when no connection string is given, migrations, first admin.</summary>
+/// <summary>Database set-up at start-up: embedded server when no connection string is given, migrations, first admin, demo data.</summary>
 public static class DatabaseStartup
 {
     /// <summary>
@@ -48,10 +49,12 @@ public static class DatabaseStartup
         var stopping = app.Lifetime.ApplicationStopping;
         await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(stopping);
         var report = await app.Services.GetRequiredService<IdentitySeeder>().SeedAsync(stopping);
-        app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, report));
+        // Last: it fills the workspace other seeders have set up (roles, the admin, a default pipeline).
+        var demo = await app.Services.GetRequiredService<DemoDataSeeder>().SeedAsync(stopping);
+        app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, report, demo));
     }
 
-    private static void PrintBanner(WebApplication app, BootstrapReport report)
+    private static void PrintBanner(WebApplication app, BootstrapReport report, DemoReport demo)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var url = addresses.FirstOrDefault()?.Replace("://[::]", "://localhost").Replace("://0.0.0.0", "://localhost").Replace("://+", "://localhost") ?? "(no address)";
@@ -69,6 +72,11 @@ public static class DatabaseStartup
         Console.WriteLine();
         Console.WriteLine($"  Monfri is running at {url}");
         Console.WriteLine(login);
+        if (demo.SignIns.Count > 0)
+        {
+            Console.WriteLine($"  Demo users (password {DemoDataSeeder.Password}): {string.Join(", ", demo.SignIns)} …");
+        }
+
         Console.WriteLine();
     }
 

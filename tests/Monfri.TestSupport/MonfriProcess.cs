@@ -37,7 +37,8 @@ public sealed class MonfriProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts Monfri with the given settings (environment variables, e.g. <c>ConnectionStrings__Monfri</c>
-    /// or <c>Monfri__DataDirectory</c>). The bootstrap admin and its API token are always provisioned.
+    /// or <c>Monfri__DataDirectory</c>). The bootstrap admin and its API token are always provisioned; the demo
+    /// data is not, unless the settings turn it on.
     /// </summary>
     public static async Task<MonfriProcess> StartAsync(IDictionary<string, string?> settings, bool waitUntilReady = true, int? port = null)
     {
@@ -55,6 +56,8 @@ public sealed class MonfriProcess : IAsyncDisposable
         start.Environment["Monfri__Bootstrap__AdminEmail"] = AdminEmail;
         start.Environment["Monfri__Bootstrap__AdminPassword"] = AdminPassword;
         start.Environment["Monfri__Bootstrap__AdminApiToken"] = AdminToken;
+        // Tests start on an empty workspace unless they ask for the demo (Monfri__Demo__Enabled=true).
+        start.Environment["Monfri__Demo__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in settings)

@@ -19,6 +19,7 @@ public sealed class MonfriWebFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Monfri:Bootstrap:AdminEmail", "admin@web.test");
         builder.UseSetting("Monfri:Bootstrap:AdminPassword", "web-admin-password");
         builder.UseSetting("Monfri:Bootstrap:AdminApiToken", AdminToken);
+        builder.UseSetting("Monfri:Demo:Enabled", "false");
     }
 
     public HttpClient ClientWithToken(string? token)
