@@ -38,6 +38,13 @@ public sealed class BrowserFixture : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>Navigates and waits until the page is interactive (its Blazor circuit is connected).</summary>
+    public static async Task GotoAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await page.WaitForSelectorAsync("[data-testid=app-ready]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+    }
+
     /// <summary>Signs in through the real sign-in form and waits for the app shell.</summary>
     public static async Task SignInAsync(IPage page, string email, string password)
     {
@@ -46,6 +53,7 @@ public sealed class BrowserFixture : IAsyncDisposable
         await page.FillAsync("#password", password);
         await page.ClickAsync("[data-testid=sign-in]");
         await page.WaitForSelectorAsync("[data-testid=signed-in-user]");
+        await page.WaitForSelectorAsync("[data-testid=app-ready]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
     }
 
     public async ValueTask DisposeAsync()

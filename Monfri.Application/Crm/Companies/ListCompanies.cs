@@ -69,7 +69,7 @@ public static class CompanyQueries
         var companies = await access.VisibleAsync(db, db.Companies.AsNoTracking(), cancellationToken);
         if (SearchTerms.ToPattern(filter.Search) is { } pattern)
         {
-            companies = companies.Where(c => EF.Functions.Like(EF.Property<string>(c, SearchTerms.Column), pattern));
+            companies = companies.Where(c => EF.Functions.Like(EF.Property<string>(c, SearchTerms.Column), pattern, "\\"));
         }
 
         if (filter.Unowned)

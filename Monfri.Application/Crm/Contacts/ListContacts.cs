@@ -80,9 +80,9 @@ public static class ContactQueries
         if (SearchTerms.ToPattern(filter.Search) is { } pattern)
         {
             // Companies matching the search (by name or domain) bring their contacts along.
-            var companyIds = await db.Companies.Where(c => EF.Functions.Like(EF.Property<string>(c, SearchTerms.Column), pattern))
+            var companyIds = await db.Companies.Where(c => EF.Functions.Like(EF.Property<string>(c, SearchTerms.Column), pattern, "\\"))
                 .Select(c => c.Id).Take(500).ToListAsync(cancellationToken);
-            people = people.Where(p => EF.Functions.Like(EF.Property<string>(p, SearchTerms.Column), pattern)
+            people = people.Where(p => EF.Functions.Like(EF.Property<string>(p, SearchTerms.Column), pattern, "\\")
                 || (p.CompanyId != null && companyIds.Contains(p.CompanyId.Value)));
         }
 

@@ -52,19 +52,19 @@ public sealed class GlobalSearchHandler(IMonfriDbFactory dbFactory, CrmAccess ac
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var people = await access.VisibleAsync(db, db.People.AsNoTracking().Where(p => p.IsContact), cancellationToken);
         var contacts = await people
-            .Where(p => EF.Functions.Like(EF.Property<string>(p, SearchTerms.Column), pattern))
+            .Where(p => EF.Functions.Like(EF.Property<string>(p, SearchTerms.Column), pattern, "\\"))
             .OrderBy(p => p.LastName).ThenBy(p => p.FirstName)
             .Take(query.PerKind)
             .Select(p => new SearchHit(SearchHitKind.Contact, p.Id, ((p.FirstName ?? "") + " " + (p.LastName ?? "")).Trim(), p.Email))
             .ToListAsync(cancellationToken);
         var companies = await (await access.VisibleAsync(db, db.Companies.AsNoTracking(), cancellationToken))
-            .Where(c => EF.Functions.Like(EF.Property<string>(c, SearchTerms.Column), pattern))
+            .Where(c => EF.Functions.Like(EF.Property<string>(c, SearchTerms.Column), pattern, "\\"))
             .OrderBy(c => c.Name)
             .Take(query.PerKind)
             .Select(c => new SearchHit(SearchHitKind.Company, c.Id, c.Name, c.Domain))
             .ToListAsync(cancellationToken);
         var deals = await (await access.VisibleAsync(db, db.Deals.AsNoTracking(), cancellationToken))
-            .Where(d => EF.Functions.Like(EF.Property<string>(d, SearchTerms.Column), pattern))
+            .Where(d => EF.Functions.Like(EF.Property<string>(d, SearchTerms.Column), pattern, "\\"))
             .OrderByDescending(d => d.UpdatedAt)
             .Take(query.PerKind)
             .Select(d => new SearchHit(SearchHitKind.Deal, d.Id, d.Name, d.Status.ToString()))

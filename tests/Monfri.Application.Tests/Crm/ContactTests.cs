@@ -143,6 +143,9 @@ public sealed class ContactTests : IAsyncLifetime
         Assert.Equal("Bouvier", Assert.Single(page.Items).LastName);
         Assert.Equal("Globex Corporation", (await ListAsync(_admin, new ContactFilter { Search = "homer" })).Items[0].CompanyName);
         Assert.Empty((await ListAsync(_admin, new ContactFilter { Search = "100%_" })).Items);
+        await CreateAsync(_admin, "Percy", "100% Pure");
+        Assert.Equal("Percy", Assert.Single((await ListAsync(_admin, new ContactFilter { Search = "100%" })).Items).FirstName);
+        Assert.Empty((await ListAsync(_admin, new ContactFilter { Search = "100_" })).Items);
     }
 
     [Fact]

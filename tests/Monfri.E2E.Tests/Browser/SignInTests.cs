@@ -78,7 +78,7 @@ public sealed class SignInTests(MonfriAppFixture fixture) : IClassFixture<Monfri
     {
         var admin = await fixture.Browser.NewPageAsync(fixture.App.BaseUrl);
         await BrowserFixture.SignInAsync(admin, MonfriProcess.AdminEmail, MonfriProcess.AdminPassword);
-        await admin.ClickAsync("a[href='/admin/users']");
+        await BrowserFixture.GotoAsync(admin, "/admin/users");
         await admin.ClickAsync("[data-testid=new-user]");
         var email = $"nina.{Guid.NewGuid():N}@e2e.test";
 
