@@ -3,6 +3,8 @@ using Monfri.Web.Endpoints;
 using Monfri.Web.Components;
 using Monfri.Web.Endpoints.Account;
 using Monfri.Web.Endpoints.ApiTokens;
+using Monfri.Web.Endpoints.Deals;
+using Monfri.Web.Endpoints.Pipelines;
 using Monfri.Web.Endpoints.Users;
 using Monfri.Web.Live;
 using Monfri.Web.Security;
@@ -53,6 +55,8 @@ public static class DependencyInjection
         var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
         api.MapApiTokenEndpoints();
         api.MapUserEndpoints();
+        api.MapDealEndpoints();
+        api.MapPipelineEndpoints();
 
         app.MapAccountEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);

@@ -6,7 +6,7 @@ using Monfri.Infrastructure.Postgres;
 
 namespace Monfri.Web.Startup;
 
-/// <summary>Database set-up at start-up: embedded server when no connection string is given, migrations, first admin.</summary>
+/// <summary>Database set-up at start-up: embedded server when no connection string is given, migrations, first admin, default pipeline.</summary>
 public static class DatabaseStartup
 {
     /// <summary>
@@ -48,6 +48,7 @@ public static class DatabaseStartup
         var stopping = app.Lifetime.ApplicationStopping;
         await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(stopping);
         var report = await app.Services.GetRequiredService<IdentitySeeder>().SeedAsync(stopping);
+        await app.Services.GetRequiredService<DefaultPipelineSeeder>().SeedAsync(stopping);
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, report));
     }
 

@@ -16,12 +16,22 @@ public static class LiveTopics
     /// <summary>Notices for one user only (a task falls due, the account was changed).</summary>
     public static string User(Guid userId) => $"user:{userId}";
 
+    /// <summary>Changes to one person (contact fields, events, activities, deals): their open record page follows it.</summary>
+    public static string Profile(Guid personId) => $"profile:{personId}";
+
+    /// <summary>Deal changes in one pipeline: every open board of it follows this.</summary>
+    public static string Pipeline(Guid pipelineId) => $"pipeline:{pipelineId}";
+
+    /// <summary>Changes to one company's record.</summary>
+    public static string Company(Guid companyId) => $"company:{companyId}";
+
     private static readonly (string Prefix, string[]? Roles, bool OwnOnly)[] Rules =
     [
         (Workspace, null, false),
         ("user:", null, true),
         ("pipeline:", [Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing], false),
         ("profile:", [Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing], false),
+        ("company:", [Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing], false),
         ("visitors", [Roles.Admin, Roles.Manager, Roles.Marketing], false),
         ("source:", [Roles.Admin, Roles.Marketing], false),
         ("segment:", [Roles.Admin, Roles.Manager, Roles.Marketing], false),
