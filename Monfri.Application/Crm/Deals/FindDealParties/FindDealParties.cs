@@ -16,6 +16,9 @@ public sealed record DealParties(IReadOnlyList<DealLink> Companies, IReadOnlyLis
 
 public sealed class FindDealPartiesHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<FindDealPartiesQuery, Result<DealParties>>
 {
+    // SearchTerms escapes % and _ with a backslash; Npgsql's two-argument Like sends ESCAPE '', so name it here.
+    private const string LikeEscape = "\\";
+
     public async ValueTask<Result<DealParties>> Handle(FindDealPartiesQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
@@ -24,8 +27,8 @@ public sealed class FindDealPartiesHandler(IMonfriDbFactory dbFactory, CrmAccess
         var people = await access.VisibleAsync(db, db.People.AsNoTracking().Where(p => p.IsContact), cancellationToken);
         if (SearchTerms.ToPattern(query.Search) is { } pattern)
         {
-            companies = companies.Where(c => EF.Functions.Like(EF.Property<string>(c, SearchTerms.Column), pattern));
-            people = people.Where(p => EF.Functions.Like(EF.Property<string>(p, SearchTerms.Column), pattern));
+            companies = companies.Where(c => EF.Functions.Like(EF.Property<string>(c, SearchTerms.Column), pattern, LikeEscape));
+            people = people.Where(p => EF.Functions.Like(EF.Property<string>(p, SearchTerms.Column), pattern, LikeEscape));
         }
 
         var companyLinks = await companies.OrderBy(c => c.Name).Take(take).Select(c => new DealLink(c.Id, c.Name, c.Domain)).ToListAsync(cancellationToken);

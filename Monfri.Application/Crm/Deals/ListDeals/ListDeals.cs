@@ -56,6 +56,9 @@ public sealed class ListDealsValidator : AbstractValidator<ListDealsQuery>
 
 public sealed class ListDealsHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<ListDealsQuery, Result<Page<DealListItem>>>
 {
+    // SearchTerms escapes % and _ with a backslash; Npgsql's two-argument Like sends ESCAPE '', so name it here.
+    private const string LikeEscape = "\\";
+
     public async ValueTask<Result<Page<DealListItem>>> Handle(ListDealsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
@@ -71,7 +74,7 @@ public sealed class ListDealsHandler(IMonfriDbFactory dbFactory, CrmAccess acces
     {
         if (SearchTerms.ToPattern(filter.Search) is { } pattern)
         {
-            deals = deals.Where(d => EF.Functions.Like(EF.Property<string>(d, SearchTerms.Column), pattern));
+            deals = deals.Where(d => EF.Functions.Like(EF.Property<string>(d, SearchTerms.Column), pattern, LikeEscape));
         }
 
         if (filter.PipelineId is { } pipelineId)
@@ -147,17 +150,18 @@ public sealed class ListDealsHandler(IMonfriDbFactory dbFactory, CrmAccess acces
                 Weighted = (d.Amount ?? 0m) * s.Probability / 100m,
             };
 
+        // Empty values sort last both ways (PostgreSQL would put them first when descending).
         var descending = direction == SortDirection.Descending;
         var sorted = sortBy switch
         {
             "name" => descending ? rows.OrderByDescending(r => r.d.Name) : rows.OrderBy(r => r.d.Name),
-            "amount" => descending ? rows.OrderByDescending(r => r.d.Amount) : rows.OrderBy(r => r.d.Amount),
+            "amount" => descending ? rows.OrderBy(r => r.d.Amount == null).ThenByDescending(r => r.d.Amount) : rows.OrderBy(r => r.d.Amount),
             "weightedAmount" => descending ? rows.OrderByDescending(r => r.Weighted) : rows.OrderBy(r => r.Weighted),
-            "closeDate" => descending ? rows.OrderByDescending(r => r.d.CloseDate) : rows.OrderBy(r => r.d.CloseDate),
+            "closeDate" => descending ? rows.OrderBy(r => r.d.CloseDate == null).ThenByDescending(r => r.d.CloseDate) : rows.OrderBy(r => r.d.CloseDate),
             "stage" => descending ? rows.OrderByDescending(r => r.PipelineName).ThenByDescending(r => r.StageOrder) : rows.OrderBy(r => r.PipelineName).ThenBy(r => r.StageOrder),
             "pipeline" => descending ? rows.OrderByDescending(r => r.PipelineName) : rows.OrderBy(r => r.PipelineName),
-            "owner" => descending ? rows.OrderByDescending(r => r.OwnerName) : rows.OrderBy(r => r.OwnerName),
-            "company" => descending ? rows.OrderByDescending(r => r.CompanyName) : rows.OrderBy(r => r.CompanyName),
+            "owner" => descending ? rows.OrderBy(r => r.OwnerName == null).ThenByDescending(r => r.OwnerName) : rows.OrderBy(r => r.OwnerName),
+            "company" => descending ? rows.OrderBy(r => r.CompanyName == null).ThenByDescending(r => r.CompanyName) : rows.OrderBy(r => r.CompanyName),
             "status" => descending ? rows.OrderByDescending(r => r.d.Status) : rows.OrderBy(r => r.d.Status),
             "createdAt" => descending ? rows.OrderByDescending(r => r.d.CreatedAt) : rows.OrderBy(r => r.d.CreatedAt),
             "updatedAt" => descending ? rows.OrderByDescending(r => r.d.UpdatedAt) : rows.OrderBy(r => r.d.UpdatedAt),
