@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Crm.Pipelines;
@@ -12,6 +13,7 @@ public sealed record PipelineDto(
     bool NoMovingBackwards,
     IReadOnlyList<PipelineStageDto> Stages)
 {
+    [JsonIgnore]
     public IEnumerable<PipelineStageDto> OpenStages => Stages.Where(s => s.Kind == StageKind.Open);
 }
 

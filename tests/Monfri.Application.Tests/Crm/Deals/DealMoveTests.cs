@@ -11,6 +11,7 @@ using Monfri.Application.Crm.Pipelines.UpdatePipelineStage;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
+using Monfri.TestSupport.Crm;
 
 namespace Monfri.Application.Tests.Crm.Deals;
 

@@ -12,6 +12,7 @@ using Monfri.Application.Crm.Pipelines.CreatePipeline;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
+using Monfri.TestSupport.Crm;
 
 namespace Monfri.Application.Tests.Crm.Deals;
 

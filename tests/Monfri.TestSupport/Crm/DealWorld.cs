@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Xunit;
 using Monfri.Application.Common.Live;
 using Monfri.Application.Crm.Deals;
 using Monfri.Application.Crm.Deals.CreateDeal;
@@ -8,15 +9,14 @@ using Monfri.Application.Crm.Pipelines;
 using Monfri.Application.Crm.Pipelines.ListPipelines;
 using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Persistence;
-using Monfri.TestSupport;
 
-namespace Monfri.Application.Tests.Crm.Deals;
+namespace Monfri.TestSupport.Crm;
 
 /// <summary>
 /// Records the deal tests need that other features create (companies, contacts, custom fields, workspace
 /// settings), written straight to the database so these tests depend only on the deal use cases.
 /// </summary>
-internal static class DealWorld
+public static class DealWorld
 {
     public static async Task<PipelineDto> DefaultPipelineAsync(this MonfriServices app) =>
         (await app.SendAs(await app.AdminAsync(), new ListPipelinesQuery())).Value.Single(p => p.Name == DefaultPipelineSeeder.Name);
@@ -92,7 +92,7 @@ internal static class DealWorld
     }
 }
 
-internal sealed class LiveRecorder : IDisposable
+public sealed class LiveRecorder : IDisposable
 {
     public ConcurrentQueue<LiveUpdate> Updates { get; } = new();
     public IDisposable? Subscription { get; set; }
