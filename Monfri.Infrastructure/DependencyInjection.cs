@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.AddScoped<IMonfriDbFactory, MonfriDbFactory>();
         services.AddSingleton<AuditInterceptor>();
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<DefaultPipelineSeeder>();
         // Keys in the database: a cookie issued by one Monfri process is valid on every other.
         services.AddDataProtection().SetApplicationName("Monfri").PersistKeysToDbContext<MonfriDbContext>();
 

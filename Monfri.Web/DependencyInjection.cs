@@ -4,6 +4,8 @@ using Monfri.Web.Components;
 using Monfri.Web.Endpoints.Account;
 using Monfri.Web.Endpoints.ApiTokens;
 using Monfri.Web.Endpoints.Crm;
+using Monfri.Web.Endpoints.Deals;
+using Monfri.Web.Endpoints.Pipelines;
 using Monfri.Web.Endpoints.Users;
 using Monfri.Web.Live;
 using Monfri.Web.Security;
@@ -60,6 +62,8 @@ public static class DependencyInjection
         api.MapContactEndpoints();
         api.MapCompanyEndpoints();
         api.MapCrmSettingsEndpoints();
+        api.MapDealEndpoints();
+        api.MapPipelineEndpoints();
 
         app.MapAccountEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);

@@ -52,6 +52,59 @@ public sealed class Pipeline : Entity
 
     public void MakeDefault(bool isDefault) => IsDefault = isDefault;
 
+    /// <summary>Adds an open stage after the last open one; Won and Lost always stay at the end.</summary>
+    public PipelineStage AddStage(string name, int probability, int? rottingDays, IEnumerable<string> requiredFields, DateTimeOffset now)
+    {
+        var open = OpenStages.ToList();
+        var stage = PipelineStage.Create(Id, name, open.Count, probability, StageKind.Open, rottingDays, now);
+        stage.Update(name, open.Count, probability, rottingDays, requiredFields);
+        Stages.Add(stage);
+        Renumber([.. open, stage]);
+        return stage;
+    }
+
+    /// <summary>Puts the open stages in the given order (every open stage exactly once).</summary>
+    public void ReorderStages(IReadOnlyList<Guid> openStageIds)
+    {
+        var open = OpenStages.ToList();
+        if (openStageIds.Count != open.Count || open.Any(s => !openStageIds.Contains(s.Id)))
+        {
+            throw new DomainException("A new stage order must list every open stage of the pipeline exactly once.");
+        }
+
+        Renumber(openStageIds.Select(id => open.Single(s => s.Id == id)).ToList());
+    }
+
+    /// <summary>Removes an open stage; the caller has moved its deals elsewhere first.</summary>
+    public void RemoveStage(PipelineStage stage)
+    {
+        if (stage.Kind != StageKind.Open)
+        {
+            throw new DomainException("Won and Lost are part of every pipeline and cannot be removed.");
+        }
+
+        var open = OpenStages.Where(s => s.Id != stage.Id).ToList();
+        if (open.Count == 0)
+        {
+            throw new DomainException("A pipeline keeps at least one open stage.");
+        }
+
+        Stages.Remove(stage);
+        Renumber(open);
+    }
+
+    private void Renumber(IReadOnlyList<PipelineStage> openInOrder)
+    {
+        var position = 0;
+        foreach (var stage in openInOrder)
+        {
+            stage.PlaceAt(position++);
+        }
+
+        WonStage.PlaceAt(position++);
+        LostStage.PlaceAt(position);
+    }
+
     /// <summary>
     /// Why a move from <paramref name="from"/> to <paramref name="to"/> breaks this pipeline's rules, or null
     /// when it is allowed. Won and Lost can always be reached; leaving them reopens the deal.
@@ -131,6 +184,8 @@ public sealed class PipelineStage
             CreatedAt = now,
         };
     }
+
+    internal void PlaceAt(int order) => Order = order;
 
     public void Update(string name, int order, int probability, int? rottingDays, IEnumerable<string> requiredFields)
     {

@@ -7,7 +7,7 @@ using Monfri.Infrastructure.Postgres;
 
 namespace Monfri.Web.Startup;
 
-/// <summary>Database set-up at start-up: embedded server when no connection string is given, migrations, first admin, demo data.</summary>
+/// <summary>Database set-up at start-up: embedded server when no connection string is given, migrations, first admin, default pipeline, demo data.</summary>
 public static class DatabaseStartup
 {
     /// <summary>
@@ -49,7 +49,8 @@ public static class DatabaseStartup
         var stopping = app.Lifetime.ApplicationStopping;
         await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(stopping);
         var report = await app.Services.GetRequiredService<IdentitySeeder>().SeedAsync(stopping);
-        // Last: it fills the workspace other seeders have set up (roles, the admin, a default pipeline).
+        await app.Services.GetRequiredService<DefaultPipelineSeeder>().SeedAsync(stopping);
+        // Last: it fills the workspace other seeders have set up (roles, the admin, the default pipeline).
         var demo = await app.Services.GetRequiredService<DemoDataSeeder>().SeedAsync(stopping);
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, report, demo));
     }

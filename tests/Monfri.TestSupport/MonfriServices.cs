@@ -55,6 +55,7 @@ public sealed class MonfriServices : IAsyncDisposable
         if (seed)
         {
             await provider.GetRequiredService<IdentitySeeder>().SeedAsync(CancellationToken.None);
+            await provider.GetRequiredService<Monfri.Infrastructure.Persistence.DefaultPipelineSeeder>().SeedAsync(CancellationToken.None);
         }
 
         return new MonfriServices(provider, connectionString);

@@ -1,0 +1,178 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Paging;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
+using Monfri.Domain.Common;
+using Monfri.Domain.Crm;
+
+namespace Monfri.Application.Crm.Deals.ListDeals;
+
+/// <summary>What narrows the deals list.</summary>
+public sealed record DealFilter
+{
+    /// <summary>Part of the deal's name.</summary>
+    public string? Search { get; init; }
+
+    public Guid? PipelineId { get; init; }
+    public Guid? StageId { get; init; }
+    public DealStatus? Status { get; init; }
+    public Guid? OwnerId { get; init; }
+    public DateOnly? CloseDateFrom { get; init; }
+    public DateOnly? CloseDateTo { get; init; }
+    public decimal? AmountMin { get; init; }
+    public decimal? AmountMax { get; init; }
+    public string? Tag { get; init; }
+}
+
+/// <summary>A page of deals, filtered, searched and sorted in the database; reps limited to their own records see only those.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record ListDealsQuery(
+    DealFilter Filter,
+    string? SortBy = null,
+    SortDirection Direction = SortDirection.Ascending,
+    int PageIndex = 0,
+    int PageSize = 50) : IQuery<Result<Page<DealListItem>>>;
+
+public sealed class ListDealsValidator : AbstractValidator<ListDealsQuery>
+{
+    public static readonly string[] SortFields = ["name", "amount", "weightedAmount", "closeDate", "stage", "pipeline", "owner", "company", "status", "createdAt", "updatedAt"];
+
+    public ListDealsValidator()
+    {
+        RuleFor(q => q.PageSize).InclusiveBetween(1, 500).WithMessage("Page size is between 1 and 500.");
+        RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0).WithMessage("Page index starts at 0.");
+        RuleFor(q => q.SortBy).Must(s => s is null || SortFields.Contains(s))
+            .WithMessage($"Sort by one of: {string.Join(", ", SortFields)}.");
+        RuleFor(q => q.Filter.AmountMax).Must((q, max) => max is null || q.Filter.AmountMin is null || max >= q.Filter.AmountMin)
+            .WithMessage("The largest amount must not be below the smallest.").OverridePropertyName("AmountMax");
+        RuleFor(q => q.Filter.CloseDateTo).Must((q, to) => to is null || q.Filter.CloseDateFrom is null || to >= q.Filter.CloseDateFrom)
+            .WithMessage("The close date range ends before it starts.").OverridePropertyName("CloseDateTo");
+    }
+}
+
+public sealed class ListDealsHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<ListDealsQuery, Result<Page<DealListItem>>>
+{
+    // SearchTerms escapes % and _ with a backslash; Npgsql's two-argument Like sends ESCAPE '', so name it here.
+    private const string LikeEscape = "\\";
+
+    public async ValueTask<Result<Page<DealListItem>>> Handle(ListDealsQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var deals = Filter(await access.VisibleAsync(db, db.Deals.AsNoTracking(), cancellationToken), query.Filter);
+        var total = await deals.CountAsync(cancellationToken);
+        var items = await Project(db, deals, query.SortBy, query.Direction)
+            .Skip(query.PageIndex * query.PageSize).Take(query.PageSize)
+            .ToListAsync(cancellationToken);
+        return new Page<DealListItem>(items, query.PageIndex, query.PageSize, total);
+    }
+
+    private static IQueryable<Deal> Filter(IQueryable<Deal> deals, DealFilter filter)
+    {
+        if (SearchTerms.ToPattern(filter.Search) is { } pattern)
+        {
+            deals = deals.Where(d => EF.Functions.Like(EF.Property<string>(d, SearchTerms.Column), pattern, LikeEscape));
+        }
+
+        if (filter.PipelineId is { } pipelineId)
+        {
+            deals = deals.Where(d => d.PipelineId == pipelineId);
+        }
+
+        if (filter.StageId is { } stageId)
+        {
+            deals = deals.Where(d => d.StageId == stageId);
+        }
+
+        if (filter.Status is { } status)
+        {
+            deals = deals.Where(d => d.Status == status);
+        }
+
+        if (filter.OwnerId is { } ownerId)
+        {
+            deals = deals.Where(d => d.OwnerId == ownerId);
+        }
+
+        if (filter.CloseDateFrom is { } from)
+        {
+            deals = deals.Where(d => d.CloseDate >= from);
+        }
+
+        if (filter.CloseDateTo is { } to)
+        {
+            deals = deals.Where(d => d.CloseDate <= to);
+        }
+
+        if (filter.AmountMin is { } min)
+        {
+            deals = deals.Where(d => d.Amount >= min);
+        }
+
+        if (filter.AmountMax is { } max)
+        {
+            deals = deals.Where(d => d.Amount <= max);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Tag))
+        {
+            var tag = filter.Tag.Trim();
+            deals = deals.Where(d => d.Tags.Contains(tag));
+        }
+
+        return deals;
+    }
+
+    // Deals have no navigations to stages, companies or users (separate aggregates), so the list joins them here
+    // and reads only the columns a row shows.
+    private static IQueryable<DealListItem> Project(IMonfriDb db, IQueryable<Deal> deals, string? sortBy, SortDirection direction)
+    {
+        var rows =
+            from d in deals
+            join s in db.PipelineStages on d.StageId equals s.Id
+            join p in db.Pipelines on d.PipelineId equals p.Id
+            join c in db.Companies on d.CompanyId equals c.Id into companies
+            from c in companies.DefaultIfEmpty()
+            join u in db.UserRefs on d.OwnerId equals u.Id into owners
+            from u in owners.DefaultIfEmpty()
+            select new
+            {
+                d,
+                StageName = s.Name,
+                StageOrder = s.Order,
+                s.Probability,
+                PipelineName = p.Name,
+                CompanyName = c == null ? null : c.Name,
+                OwnerName = u == null ? null : u.DisplayName,
+                Weighted = (d.Amount ?? 0m) * s.Probability / 100m,
+            };
+
+        // Empty values sort last both ways (PostgreSQL would put them first when descending).
+        var descending = direction == SortDirection.Descending;
+        var sorted = sortBy switch
+        {
+            "name" => descending ? rows.OrderByDescending(r => r.d.Name) : rows.OrderBy(r => r.d.Name),
+            "amount" => descending ? rows.OrderBy(r => r.d.Amount == null).ThenByDescending(r => r.d.Amount) : rows.OrderBy(r => r.d.Amount),
+            "weightedAmount" => descending ? rows.OrderByDescending(r => r.Weighted) : rows.OrderBy(r => r.Weighted),
+            "closeDate" => descending ? rows.OrderBy(r => r.d.CloseDate == null).ThenByDescending(r => r.d.CloseDate) : rows.OrderBy(r => r.d.CloseDate),
+            "stage" => descending ? rows.OrderByDescending(r => r.PipelineName).ThenByDescending(r => r.StageOrder) : rows.OrderBy(r => r.PipelineName).ThenBy(r => r.StageOrder),
+            "pipeline" => descending ? rows.OrderByDescending(r => r.PipelineName) : rows.OrderBy(r => r.PipelineName),
+            "owner" => descending ? rows.OrderBy(r => r.OwnerName == null).ThenByDescending(r => r.OwnerName) : rows.OrderBy(r => r.OwnerName),
+            "company" => descending ? rows.OrderBy(r => r.CompanyName == null).ThenByDescending(r => r.CompanyName) : rows.OrderBy(r => r.CompanyName),
+            "status" => descending ? rows.OrderByDescending(r => r.d.Status) : rows.OrderBy(r => r.d.Status),
+            "createdAt" => descending ? rows.OrderByDescending(r => r.d.CreatedAt) : rows.OrderBy(r => r.d.CreatedAt),
+            "updatedAt" => descending ? rows.OrderByDescending(r => r.d.UpdatedAt) : rows.OrderBy(r => r.d.UpdatedAt),
+            _ => rows.OrderByDescending(r => r.d.CreatedAt),
+        };
+
+        // The id breaks ties so paging is stable.
+        return sorted.ThenBy(r => r.d.Id).Select(r => new DealListItem(
+            r.d.Id, r.d.Name, r.d.Amount, r.d.Currency, r.d.CloseDate, r.d.Status,
+            r.d.PipelineId, r.PipelineName, r.d.StageId, r.StageName, r.Probability, r.Weighted,
+            r.d.OwnerId, r.OwnerName, r.d.CompanyId, r.CompanyName, r.d.Tags,
+            r.d.CreatedAt, r.d.UpdatedAt, r.d.Version));
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Monfri.Domain.Crm;
+
+namespace Monfri.Infrastructure.Persistence;
+
+/// <summary>
+/// Gives a new workspace a pipeline to start with ("Sales pipeline"), so deals can be created on day one.
+/// Runs at every start and does nothing once any pipeline exists, even one the workspace renamed or replaced.
+/// </summary>
+public sealed class DefaultPipelineSeeder(IDbContextFactory<MonfriDbContext> dbFactory, TimeProvider clock, ILogger<DefaultPipelineSeeder> logger)
+{
+    public const string Name = "Sales pipeline";
+
+    // "pipeline" in ASCII: any constant no other advisory lock in Monfri uses.
+    private const long SeedLockKey = 0x706970656C696E65;
+
+    public static IReadOnlyList<(string Name, int Probability, int? RottingDays)> Stages { get; } =
+    [
+        ("Qualification", 10, null),
+        ("Needs analysis", 30, null),
+        ("Proposal", 60, null),
+        ("Negotiation", 80, null),
+    ];
+
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Several Monfri processes may start together on one database; the lock lets exactly one seed.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", cancellationToken);
+        if (await db.Pipelines.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        db.Pipelines.Add(Pipeline.Create(Name, Stages, clock.GetUtcNow(), order: 0, isDefault: true));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Created the default pipeline {Pipeline}", Name);
+    }
+}

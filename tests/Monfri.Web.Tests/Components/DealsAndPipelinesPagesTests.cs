@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using Bunit;
+using Mediator;
+using Monfri.Application.Common.Live;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Deals.CreateDeal;
+using Monfri.Application.Crm.Pipelines.ListPipelines;
+using Monfri.Domain.Common;
+using Monfri.TestSupport;
+using Monfri.TestSupport.Crm;
+using Monfri.Web.Features.Deals;
+using Monfri.Web.Features.Settings;
+using Monfri.Web.Security;
+using MudBlazor;
+
+namespace Monfri.Web.Tests.Components;
+
+/// <summary>The deals list and the pipeline settings, rendered against the real use cases.</summary>
+public sealed class DealsAndPipelinesPagesTests : MudTestContext, IAsyncLifetime
+{
+    private MonfriServices _app = null!;
+    private AsyncServiceScope _scope;
+
+    async Task IAsyncLifetime.InitializeAsync() => _app = await MonfriServices.StartAsync(nameof(DealsAndPipelinesPagesTests));
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await _scope.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    private void SignIn(ClaimsPrincipal user)
+    {
+        _scope = _app.Provider.CreateAsyncScope();
+        var current = _scope.ServiceProvider.GetRequiredService<CurrentUser>();
+        current.Set(user);
+        Services.AddSingleton(_scope.ServiceProvider.GetRequiredService<IMediator>());
+        Services.AddSingleton<ICurrentUser>(current);
+        Services.AddSingleton(_app.Get<ILiveFeed>());
+        var auth = AddAuthorization();
+        auth.SetAuthorized(user.Identity!.Name!);
+        auth.SetRoles(Roles.All.Where(user.IsInRole).ToArray());
+        auth.SetClaims(user.FindFirst(ClaimTypes.NameIdentifier)!);
+        Render<MudPopoverProvider>();
+        Render<MudDialogProvider>();
+    }
+
+    [Fact]
+    public async Task The_deals_list_shows_a_page_from_the_server_and_searching_narrows_it()
+    {
+        var (_, rep) = await _app.CreateUserAsync("Rita", Roles.Sales);
+        await _app.CreateDealAsync(rep, new CreateDealCommand { Name = "Alpha rollout", Amount = 1000m });
+        await _app.CreateDealAsync(rep, new CreateDealCommand { Name = "Beta pilot", Amount = 50m });
+        SignIn(rep);
+
+        var list = Render<Deals>();
+
+        list.WaitForAssertion(() => Assert.Equal(2, list.FindAll("[data-testid=deals-table] tbody tr").Count));
+        Assert.Contains("Beta pilot", list.Markup, StringComparison.Ordinal);
+        Assert.NotEmpty(list.FindAll("[data-testid=new-deal]"));
+
+        list.Find("input[data-testid=deal-search]").Input("alpha");
+
+        list.WaitForAssertion(() =>
+        {
+            var rows = list.FindAll("[data-testid=deals-table] tbody tr");
+            Assert.Single(rows);
+            Assert.Contains("Alpha rollout", rows[0].TextContent, StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_manager_adds_a_stage_on_the_pipelines_page_and_it_is_saved()
+    {
+        var (_, manager) = await _app.CreateUserAsync("Meg", Roles.Manager);
+        SignIn(manager);
+
+        var settings = Render<Pipelines>();
+
+        settings.WaitForAssertion(() => Assert.Equal(4, settings.FindAll("[data-testid=stages-table] tbody tr").Count - 2));
+        Assert.Equal("Qualification", settings.Find("input[data-testid=stage-name-0]").GetAttribute("value"));
+        settings.Find("input[data-testid=new-stage-name]").Change("Contract");
+        settings.Find("[data-testid=add-stage]").Click();
+
+        settings.WaitForAssertion(() => Assert.Equal(5, settings.FindAll("[data-testid=stages-table] tbody tr").Count - 2));
+        var pipeline = (await _app.SendAs(manager, new ListPipelinesQuery())).Value.Single();
+        Assert.Equal(["Qualification", "Needs analysis", "Proposal", "Negotiation", "Contract", "Won", "Lost"], pipeline.Stages.Select(s => s.Name));
+    }
+}
