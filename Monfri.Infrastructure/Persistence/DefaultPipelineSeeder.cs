@@ -17,10 +17,10 @@ public sealed class DefaultPipelineSeeder(IDbContextFactory<MonfriDbContext> dbF
 
     public static IReadOnlyList<(string Name, int Probability, int? RottingDays)> Stages { get; } =
     [
-        ("Qualification", 10, null),
-        ("Needs analysis", 30, null),
-        ("Proposal", 60, null),
-        ("Negotiation", 80, null),
+        ("Qualification", 10, 14),
+        ("Needs analysis", 30, 14),
+        ("Proposal", 60, 14),
+        ("Negotiation", 80, 14),
     ];
 
     public async Task SeedAsync(CancellationToken cancellationToken)

@@ -204,8 +204,8 @@ public sealed class DemoWorkspaceTests(DemoWorkspaceTests.SeededWorkspace worksp
             await original.People.OrderBy(p => p.Email).Select(p => p.Email + " " + p.FirstName + " " + p.LastName + " " + p.LifecycleStage).ToListAsync(),
             await raced.People.OrderBy(p => p.Email).Select(p => p.Email + " " + p.FirstName + " " + p.LastName + " " + p.LifecycleStage).ToListAsync());
         Assert.Equal(
-            await original.Deals.OrderBy(d => d.Name).ThenBy(d => d.Amount).Select(d => d.Name + " " + d.Amount + " " + d.Status).ToListAsync(),
-            await raced.Deals.OrderBy(d => d.Name).ThenBy(d => d.Amount).Select(d => d.Name + " " + d.Amount + " " + d.Status).ToListAsync());
+            (await original.Deals.Select(d => d.Name + " " + d.Amount + " " + d.Status).ToListAsync()).Order(StringComparer.Ordinal),
+            (await raced.Deals.Select(d => d.Name + " " + d.Amount + " " + d.Status).ToListAsync()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -218,7 +218,8 @@ public sealed class DemoWorkspaceTests(DemoWorkspaceTests.SeededWorkspace worksp
         Assert.Equal(DemoReport.None, report);
         await using var db = await app.Get<IDbContextFactory<MonfriDbContext>>().CreateDbContextAsync();
         Assert.Equal(0, await db.People.CountAsync());
-        Assert.Equal(0, await db.Pipelines.CountAsync());
+        // Only what every workspace starts with: the default pipeline.
+        Assert.Equal(["Sales pipeline"], await db.Pipelines.Select(p => p.Name).ToListAsync());
         Assert.Single(await db.Users.ToListAsync());
     }
 

@@ -15,7 +15,7 @@ public sealed class ApiTests(MonfriWebFactory factory) : IClassFixture<MonfriWeb
         var email = $"u{Guid.NewGuid():N}@web.test";
         var created = await admin.PostAsJsonAsync("/api/v1/users", new { email, displayName = "API user", password = "api-user-password", roles });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var user = (await created.Content.ReadFromJsonAsync<UserDto>())!;
+        var user = (await created.Content.ReadFromJsonAsync<UserDto>(ApiJson.Options))!;
         // Tokens are personal: the new user signs in through the services to mint their own.
         using var scope = factory.Services.CreateScope();
         var token = await scope.ServiceProvider.GetRequiredService<Monfri.Application.Common.Security.IIdentityService>()
@@ -44,14 +44,14 @@ public sealed class ApiTests(MonfriWebFactory factory) : IClassFixture<MonfriWeb
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options);
         Assert.Equal(401, problem.GetProperty("status").GetInt32());
     }
 
     [Fact]
     public async Task A_token_acts_as_its_owner_with_their_roles()
     {
-        var me = await factory.ClientWithToken(MonfriWebFactory.AdminToken).GetFromJsonAsync<JsonElement>("/api/v1/me");
+        var me = await factory.ClientWithToken(MonfriWebFactory.AdminToken).GetFromJsonAsync<JsonElement>("/api/v1/me", ApiJson.Options);
 
         Assert.Equal("admin@web.test", me.GetProperty("email").GetString());
         Assert.Equal(Roles.Admin, me.GetProperty("roles")[0].GetString());
@@ -76,7 +76,7 @@ public sealed class ApiTests(MonfriWebFactory factory) : IClassFixture<MonfriWeb
             .PostAsJsonAsync("/api/v1/users", new { email = "nope", displayName = "", password = "short", roles = new[] { "Wizard" } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options);
         var errors = problem.GetProperty("errors");
         foreach (var field in new[] { "email", "displayName", "password", "roles" })
         {
@@ -100,14 +100,14 @@ public sealed class ApiTests(MonfriWebFactory factory) : IClassFixture<MonfriWeb
 
         var created = await client.PostAsJsonAsync("/api/v1/tokens", new { name = "ci", expiresInDays = 7 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var token = (await created.Content.ReadFromJsonAsync<CreatedApiToken>())!;
+        var token = (await created.Content.ReadFromJsonAsync<CreatedApiToken>(ApiJson.Options))!;
         var second = factory.ClientWithToken(token.Secret);
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/api/v1/me")).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/tokens/{token.Token.Id}")).StatusCode);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync("/api/v1/me")).StatusCode);
-        var listed = await client.GetFromJsonAsync<List<ApiTokenDto>>("/api/v1/tokens");
+        var listed = await client.GetFromJsonAsync<List<ApiTokenDto>>("/api/v1/tokens", ApiJson.Options);
         Assert.NotNull(listed!.Single(t => t.Id == token.Token.Id).RevokedAt);
     }
 
@@ -126,7 +126,7 @@ public sealed class ApiTests(MonfriWebFactory factory) : IClassFixture<MonfriWeb
     [Fact]
     public async Task The_openapi_document_describes_the_api_and_its_bearer_scheme()
     {
-        var document = await factory.ClientWithToken(null).GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await factory.ClientWithToken(null).GetFromJsonAsync<JsonElement>("/openapi/v1.json", ApiJson.Options);
 
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/v1/users", out _));

@@ -13,7 +13,7 @@ public sealed class CrmApiTests(MonfriWebFactory factory) : IClassFixture<Monfri
     {
         var created = await Admin.PostAsJsonAsync("/api/v1/contacts", new { firstName = "Api", lastName = "Person", email = "api.person@web.test", tags = new[] { "api" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var contact = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var contact = await created.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options);
         var id = contact.GetProperty("id").GetGuid();
         var version = contact.GetProperty("version").GetUInt32();
 
@@ -21,7 +21,7 @@ public sealed class CrmApiTests(MonfriWebFactory factory) : IClassFixture<Monfri
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         var stale = await Admin.PutAsJsonAsync($"/api/v1/contacts/{id}", new { version, firstName = "Stale", email = "api.person@web.test" });
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
-        Assert.Equal("Apia", (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/contacts/{id}")).GetProperty("firstName").GetString());
+        Assert.Equal("Apia", (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/contacts/{id}", ApiJson.Options)).GetProperty("firstName").GetString());
 
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/v1/contacts/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Admin.GetAsync($"/api/v1/contacts/{id}")).StatusCode);
@@ -33,7 +33,7 @@ public sealed class CrmApiTests(MonfriWebFactory factory) : IClassFixture<Monfri
         var response = await Admin.PostAsJsonAsync("/api/v1/contacts", new { firstName = "X", email = "nope@", phone = "call me" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors");
         Assert.True(errors.TryGetProperty("email", out _));
         Assert.True(errors.TryGetProperty("phone", out _));
         var badPage = await Admin.GetAsync("/api/v1/contacts?pageSize=100000&sortBy=shoeSize");
@@ -64,7 +64,7 @@ public sealed class CrmApiTests(MonfriWebFactory factory) : IClassFixture<Monfri
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await Admin.PostAsJsonAsync("/api/v1/companies", new { name = "Cyberdyne 2", domain = "cyberdyne.test" })).StatusCode);
 
-        var hits = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/search?q=cyberdyne");
+        var hits = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/search?q=cyberdyne", ApiJson.Options);
 
         Assert.Contains(hits.EnumerateArray(), h => h.GetProperty("kind").GetString() == "Company" && h.GetProperty("title").GetString() == "Cyberdyne Systems");
     }

@@ -17,7 +17,7 @@ public sealed class DealApiTests(MonfriWebFactory factory) : IClassFixture<Monfr
     private async Task<string> TokenForNewUserAsync(params string[] roles)
     {
         var created = await Admin.PostAsJsonAsync("/api/v1/users", new { email = $"u{Guid.NewGuid():N}@web.test", displayName = "API user", password = "api-user-password", roles });
-        var user = (await created.Content.ReadFromJsonAsync<UserDto>())!;
+        var user = (await created.Content.ReadFromJsonAsync<UserDto>(ApiJson.Options))!;
         using var scope = factory.Services.CreateScope();
         var token = await scope.ServiceProvider.GetRequiredService<Monfri.Application.Common.Security.IIdentityService>()
             .CreateApiTokenAsync(user.Id, "test", null, CancellationToken.None);
@@ -25,7 +25,7 @@ public sealed class DealApiTests(MonfriWebFactory factory) : IClassFixture<Monfr
     }
 
     private async Task<PipelineDto> SalesPipelineAsync() =>
-        (await Admin.GetFromJsonAsync<List<PipelineDto>>("/api/v1/pipelines"))!.Single(p => p.Name == "Sales pipeline");
+        (await Admin.GetFromJsonAsync<List<PipelineDto>>("/api/v1/pipelines", ApiJson.Options))!.Single(p => p.Name == "Sales pipeline");
 
     [Fact]
     public async Task A_deal_is_created_listed_read_updated_moved_and_deleted_over_the_api()
@@ -35,22 +35,22 @@ public sealed class DealApiTests(MonfriWebFactory factory) : IClassFixture<Monfr
 
         var created = await Admin.PostAsJsonAsync("/api/v1/deals", new { name, amount = 2500, currency = "GBP", closeDate = "2030-04-30", tags = new[] { "api" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var deal = (await created.Content.ReadFromJsonAsync<DealDetail>())!;
+        var deal = (await created.Content.ReadFromJsonAsync<DealDetail>(ApiJson.Options))!;
         Assert.Equal($"/api/v1/deals/{deal.Id}", created.Headers.Location!.OriginalString);
         Assert.Equal("Qualification", deal.Stage.Name);
 
-        var page = await Admin.GetFromJsonAsync<Page<DealListItem>>($"/api/v1/deals?search={Uri.EscapeDataString(name)}&pipelineId={pipeline.Id}&amountMin=2000&closeDateTo=2030-12-31&tag=api&sortBy=amount&direction=Descending&pageSize=10");
+        var page = await Admin.GetFromJsonAsync<Page<DealListItem>>($"/api/v1/deals?search={Uri.EscapeDataString(name)}&pipelineId={pipeline.Id}&amountMin=2000&closeDateTo=2030-12-31&tag=api&sortBy=amount&direction=Descending&pageSize=10", ApiJson.Options);
         Assert.Equal(deal.Id, Assert.Single(page!.Items).Id);
 
         var updated = await Admin.PutAsJsonAsync($"/api/v1/deals/{deal.Id}", new { version = deal.Version, name = name + " (signed)", amount = 3000, currency = "GBP", ownerId = deal.Owner?.Id });
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
-        var afterUpdate = (await updated.Content.ReadFromJsonAsync<DealDetail>())!;
+        var afterUpdate = (await updated.Content.ReadFromJsonAsync<DealDetail>(ApiJson.Options))!;
 
         var moved = await Admin.PostAsJsonAsync($"/api/v1/deals/{deal.Id}/move", new { stageId = pipeline.Stages.Single(s => s.Kind == StageKind.Won).Id, expectedStageId = deal.Stage.Id, version = afterUpdate.Version });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
-        Assert.Equal(DealStatus.Won, (await moved.Content.ReadFromJsonAsync<DealSnapshot>())!.Status);
+        Assert.Equal(DealStatus.Won, (await moved.Content.ReadFromJsonAsync<DealSnapshot>(ApiJson.Options))!.Status);
 
-        var read = await Admin.GetFromJsonAsync<DealDetail>($"/api/v1/deals/{deal.Id}");
+        var read = await Admin.GetFromJsonAsync<DealDetail>($"/api/v1/deals/{deal.Id}", ApiJson.Options);
         Assert.Equal(["Qualification", "Won"], read!.StageHistory.Select(v => v.StageName));
         Assert.Equal(3000m, read.WeightedAmount);
 
@@ -65,14 +65,14 @@ public sealed class DealApiTests(MonfriWebFactory factory) : IClassFixture<Monfr
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors");
         Assert.Equal("The amount cannot be negative.", errors.GetProperty("amount")[0].GetString());
         Assert.Equal("Give the deal a name.", errors.GetProperty("name")[0].GetString());
         Assert.Equal("The currency is a 3-letter code such as EUR or USD.", errors.GetProperty("currency")[0].GetString());
 
         var unknownStage = await Admin.PostAsJsonAsync("/api/v1/deals", new { name = "Lost in space", stageId = Guid.NewGuid() });
         Assert.Equal(HttpStatusCode.BadRequest, unknownStage.StatusCode);
-        var stageErrors = (await unknownStage.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        var stageErrors = (await unknownStage.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors");
         Assert.Equal("That stage does not exist.", stageErrors.GetProperty("stageId")[0].GetString());
 
         var impossibleDate = await Admin.PostAsync("/api/v1/deals", new StringContent("{\"name\":\"Feb\",\"closeDate\":\"2030-02-30\"}", System.Text.Encoding.UTF8, "application/json"));
@@ -83,14 +83,14 @@ public sealed class DealApiTests(MonfriWebFactory factory) : IClassFixture<Monfr
     public async Task A_stale_update_or_move_is_409_and_marketing_is_403()
     {
         var pipeline = await SalesPipelineAsync();
-        var deal = (await (await Admin.PostAsJsonAsync("/api/v1/deals", new { name = "Contended" })).Content.ReadFromJsonAsync<DealDetail>())!;
+        var deal = (await (await Admin.PostAsJsonAsync("/api/v1/deals", new { name = "Contended" })).Content.ReadFromJsonAsync<DealDetail>(ApiJson.Options))!;
         Assert.Equal(HttpStatusCode.OK, (await Admin.PutAsJsonAsync($"/api/v1/deals/{deal.Id}", new { version = deal.Version, name = "Contended v2" })).StatusCode);
 
         var stale = await Admin.PutAsJsonAsync($"/api/v1/deals/{deal.Id}", new { version = deal.Version, name = "Contended v3" });
         var staleMove = await Admin.PostAsJsonAsync($"/api/v1/deals/{deal.Id}/move", new { stageId = pipeline.Stages[1].Id, expectedStageId = deal.Stage.Id, version = deal.Version });
 
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
-        Assert.Contains("since you opened it", (await stale.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("since you opened it", (await stale.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, staleMove.StatusCode);
 
         var marketing = factory.ClientWithToken(await TokenForNewUserAsync(Roles.Marketing));
@@ -104,16 +104,16 @@ public sealed class DealApiTests(MonfriWebFactory factory) : IClassFixture<Monfr
     {
         var created = await Admin.PostAsJsonAsync("/api/v1/pipelines", new { name = $"API pipeline {Guid.NewGuid():N}"[..30], stages = new[] { new { name = "Lead", probability = 10 }, new { name = "Deal", probability = 60 } } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var pipeline = (await created.Content.ReadFromJsonAsync<PipelineDto>())!;
+        var pipeline = (await created.Content.ReadFromJsonAsync<PipelineDto>(ApiJson.Options))!;
 
         var renamed = await Admin.PutAsJsonAsync($"/api/v1/pipelines/{pipeline.Id}", new { name = pipeline.Name + "!", noSkippingStages = true, noMovingBackwards = true });
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
-        Assert.True((await renamed.Content.ReadFromJsonAsync<PipelineDto>())!.NoSkippingStages);
+        Assert.True((await renamed.Content.ReadFromJsonAsync<PipelineDto>(ApiJson.Options))!.NoSkippingStages);
         var bad = await Admin.PostAsJsonAsync($"/api/v1/pipelines/{pipeline.Id}/stages", new { name = "Odd", probability = 150 });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("probability", out _));
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors").TryGetProperty("probability", out _));
 
-        var document = await factory.ClientWithToken(null).GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await factory.ClientWithToken(null).GetFromJsonAsync<JsonElement>("/openapi/v1.json", ApiJson.Options);
         var paths = document.GetProperty("paths");
         foreach (var path in new[] { "/api/v1/deals", "/api/v1/deals/{id}", "/api/v1/deals/{id}/move", "/api/v1/pipelines", "/api/v1/pipelines/{id}" })
         {
