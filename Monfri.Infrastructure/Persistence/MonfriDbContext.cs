@@ -37,7 +37,7 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     public bool SuppressAudit { get; set; }
 
     public IQueryable<UserRef> UserRefs =>
-        Users.AsNoTracking().Select(u => new UserRef(u.Id, u.DisplayName, u.Email ?? "", u.IsActive));
+        Users.AsNoTracking().Select(u => new UserRef { Id = u.Id, DisplayName = u.DisplayName, Email = u.Email ?? "", IsActive = u.IsActive });
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 

@@ -39,4 +39,10 @@ public interface IMonfriDbFactory
 }
 
 /// <summary>A user as shown next to a record (owner, assignee, author).</summary>
-public sealed record UserRef(Guid Id, string DisplayName, string Email, bool IsActive);
+public sealed record UserRef
+{
+    public Guid Id { get; init; }
+    public string DisplayName { get; init; } = "";
+    public string Email { get; init; } = "";
+    public bool IsActive { get; init; }
+}
