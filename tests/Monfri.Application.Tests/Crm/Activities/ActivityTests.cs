@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Threading.Channels;
 using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Results;
@@ -31,8 +30,6 @@ public sealed class ActivityTests : IAsyncLifetime
 
     private static LogActivityCommand Note(string subject, Guid? personId = null, Guid? companyId = null, Guid? dealId = null, string? body = null, DateTimeOffset? at = null) =>
         new(ActivityType.Note, subject, body, personId, companyId, dealId, at);
-
-    private static Guid IdOf(ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
 
     [Fact]
     public async Task A_script_tag_an_onerror_attribute_and_a_javascript_link_are_stripped_from_a_note()
