@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Monfri.Web.Endpoints;
 using Monfri.Web.Components;
 using Monfri.Web.Endpoints.Account;
+using Monfri.Web.Endpoints.Activities;
 using Monfri.Web.Endpoints.ApiTokens;
 using Monfri.Web.Endpoints.Users;
 using Monfri.Web.Live;
@@ -53,6 +54,7 @@ public static class DependencyInjection
         var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
         api.MapApiTokenEndpoints();
         api.MapUserEndpoints();
+        api.MapActivityEndpoints();
 
         app.MapAccountEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);

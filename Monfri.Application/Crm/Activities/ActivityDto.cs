@@ -42,7 +42,7 @@ public sealed record ActivityDto(
 public sealed record TimelinePage(IReadOnlyList<ActivityDto> Items, string? NextCursor);
 
 /// <summary>The current user's tasks, grouped as the "My tasks" page shows them.</summary>
-public sealed record MyTasks(
+public sealed record MyTaskGroups(
     IReadOnlyList<ActivityDto> Overdue,
     IReadOnlyList<ActivityDto> Today,
     IReadOnlyList<ActivityDto> Upcoming,

@@ -16,7 +16,7 @@ namespace Monfri.Application.Crm.Activities.ListMyTasks;
 /// "Today" is the user's today: pass the browser's <see cref="TimeZone"/> (IANA id or offset; UTC if empty).
 /// </summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)] // CrmRoles.Read
-public sealed record ListMyTasksQuery(string? TimeZone = null) : IQuery<Result<MyTasks>>
+public sealed record ListMyTasksQuery(string? TimeZone = null) : IQuery<Result<MyTaskGroups>>
 {
     public const int CompletedDays = 7;
     public const int MaxOpen = 500;
@@ -24,13 +24,13 @@ public sealed record ListMyTasksQuery(string? TimeZone = null) : IQuery<Result<M
 }
 
 public sealed class ListMyTasksHandler(IMonfriDbFactory dbFactory, ICurrentUser currentUser, TimeProvider clock)
-    : IQueryHandler<ListMyTasksQuery, Result<MyTasks>>
+    : IQueryHandler<ListMyTasksQuery, Result<MyTaskGroups>>
 {
-    public async ValueTask<Result<MyTasks>> Handle(ListMyTasksQuery query, CancellationToken cancellationToken)
+    public async ValueTask<Result<MyTaskGroups>> Handle(ListMyTasksQuery query, CancellationToken cancellationToken)
     {
         if (currentUser.Id is not { } me)
         {
-            return Result<MyTasks>.Unauthorized("Sign in to see your tasks.");
+            return Result<MyTaskGroups>.Unauthorized("Sign in to see your tasks.");
         }
 
         UserTimeZone.TryParse(query.TimeZone, out var zone); // the validator refused what does not parse
@@ -51,7 +51,7 @@ public sealed class ListMyTasksHandler(IMonfriDbFactory dbFactory, ICurrentUser 
 
         var dtos = await ActivityReader.ToDtosAsync(db, [.. open, .. completed], cancellationToken);
         var openDtos = dtos.Take(open.Count).ToList();
-        return new MyTasks(
+        return new MyTaskGroups(
             Overdue: openDtos.Where(t => t.DueAt <= now).ToList(),
             Today: openDtos.Where(t => t.DueAt > now && t.DueAt < tomorrow).ToList(),
             Upcoming: openDtos.Where(t => t.DueAt is null || t.DueAt >= tomorrow).ToList(),

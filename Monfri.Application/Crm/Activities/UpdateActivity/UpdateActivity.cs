@@ -80,7 +80,8 @@ public sealed class UpdateActivityHandler(
         var previousAssignee = activity.AssigneeId;
         activity.Apply(
             new ActivityDetails(activity.Type, command.Subject, RichText.Sanitize(command.Body), command.PersonId, command.CompanyId,
-                command.DealId, command.OccurredAt ?? activity.OccurredAt, command.DueAt, assigneeId),
+                // A task sits on the timeline at its due time unless told otherwise; other kinds keep their time.
+                command.DealId, activity.IsTask ? command.OccurredAt : command.OccurredAt ?? activity.OccurredAt, command.DueAt, assigneeId),
             clock.GetUtcNow());
         // The check above saw the version we read; this one covers a save that lands between read and write.
         db.Activities.Entry(activity).Property(a => a.Version).OriginalValue = command.Version;
