@@ -18,7 +18,17 @@ window.monfri = {
   },
   // Rich-text editor (RichTextEditor.razor): a contenteditable box; the server sanitizes what it sends.
   editor: {
-    html(el) { return el ? el.innerHTML : ""; },
+    // Chromium may still wrap lines in <div>, which the server's sanitizer drops with its content: make them paragraphs.
+    html(el) {
+      if (!el) return "";
+      const copy = el.cloneNode(true);
+      copy.querySelectorAll("div").forEach(div => {
+        const p = document.createElement("p");
+        p.append(...div.childNodes);
+        div.replaceWith(p);
+      });
+      return copy.innerHTML;
+    },
     set(el, html) { if (el) el.innerHTML = html || ""; },
     focus(el) { if (el) el.focus(); },
   },
@@ -44,6 +54,21 @@ document.addEventListener("mousedown", event => {
   }
   // Blazor does not see execCommand edits; tell it the content changed.
   editor.dispatchEvent(new Event("input", { bubbles: true }));
+});
+
+// New lines are paragraphs (not <div>s) in every editor.
+document.addEventListener("focusin", event => {
+  if (event.target.classList && event.target.classList.contains("monfri-rte-box")) {
+    document.execCommand("defaultParagraphSeparator", false, "p");
+  }
+});
+
+// Pasting brings text only: other sites' markup (styles, spans, divs) would be stripped or mangled anyway.
+document.addEventListener("paste", event => {
+  const box = event.target.closest && event.target.closest(".monfri-rte-box");
+  if (!box) return;
+  event.preventDefault();
+  document.execCommand("insertText", false, (event.clipboardData || window.clipboardData).getData("text/plain"));
 });
 
 // Idle timeout: a Blazor circuit sends no HTTP requests, so the cookie would expire under an active
