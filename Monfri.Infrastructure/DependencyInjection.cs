@@ -13,6 +13,7 @@ using Monfri.Infrastructure.Identity;
 using Monfri.Infrastructure.Live;
 using Monfri.Infrastructure.Persistence;
 using Monfri.Infrastructure.Persistence.Interceptors;
+using Monfri.Infrastructure.Scheduling;
 using Npgsql;
 
 namespace Monfri.Infrastructure;
@@ -64,6 +65,7 @@ public static class DependencyInjection
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
 
         services.AddLiveFeed(configuration);
+        services.AddHostedService<TaskReminderService>();
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Monfri.Web.Endpoints;
 using Monfri.Web.Components;
 using Monfri.Web.Endpoints.Account;
+using Monfri.Web.Endpoints.Activities;
 using Monfri.Web.Endpoints.ApiTokens;
 using Monfri.Web.Endpoints.Crm;
 using Monfri.Web.Endpoints.Deals;
@@ -64,6 +65,7 @@ public static class DependencyInjection
         api.MapCrmSettingsEndpoints();
         api.MapDealEndpoints();
         api.MapPipelineEndpoints();
+        api.MapActivityEndpoints();
 
         app.MapAccountEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);

@@ -1,7 +1,10 @@
+using System.Text.Json.Serialization;
 using Monfri.Domain.Common;
 
 namespace Monfri.Domain.Crm;
 
+// By name in the API and live updates ("Task", not 3): integrations read better and survive reordering.
+[JsonConverter(typeof(JsonStringEnumConverter<ActivityType>))]
 public enum ActivityType
 {
     Note,

@@ -31,7 +31,13 @@ public sealed class MonfriServices : IAsyncDisposable
     public ServiceProvider Provider { get; }
     public string ConnectionString { get; }
 
-    public static async Task<MonfriServices> StartAsync(string? hint = null, IDictionary<string, string?>? settings = null, string? connectionString = null, bool seed = true)
+    /// <param name="configureServices">Replaces services after Monfri's own are added, e.g. a fake clock.</param>
+    public static async Task<MonfriServices> StartAsync(
+        string? hint = null,
+        IDictionary<string, string?>? settings = null,
+        string? connectionString = null,
+        bool seed = true,
+        Action<IServiceCollection>? configureServices = null)
     {
         connectionString ??= await TestPostgres.CreateDatabaseAsync(hint);
         var configuration = new ConfigurationBuilder()
@@ -46,6 +52,7 @@ public sealed class MonfriServices : IAsyncDisposable
         services.AddAuthentication();
         services.AddScoped<CurrentUser>();
         services.AddScoped<Monfri.Application.Common.Security.ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
+        configureServices?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         foreach (var hosted in provider.GetServices<IHostedService>())
         {

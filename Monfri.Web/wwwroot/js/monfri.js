@@ -9,7 +9,67 @@ window.monfri = {
     set(dark) { localStorage.setItem("monfri.theme", dark ? "dark" : "light"); },
   },
   copy(text) { return navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.resolve(); },
+  // The browser's time zone, so "today" and times shown are the user's own (IANA id, or an offset).
+  timeZone() {
+    const id = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (id) return id;
+    const minutes = -new Date().getTimezoneOffset(), abs = Math.abs(minutes);
+    return (minutes < 0 ? "-" : "+") + String(Math.floor(abs / 60)).padStart(2, "0") + ":" + String(abs % 60).padStart(2, "0");
+  },
+  // Rich-text editor (RichTextEditor.razor): a contenteditable box; the server sanitizes what it sends.
+  editor: {
+    // Chromium may still wrap lines in <div>, which the server's sanitizer drops with its content: make them paragraphs.
+    html(el) {
+      if (!el) return "";
+      const copy = el.cloneNode(true);
+      copy.querySelectorAll("div").forEach(div => {
+        const p = document.createElement("p");
+        p.append(...div.childNodes);
+        div.replaceWith(p);
+      });
+      return copy.innerHTML;
+    },
+    set(el, html) { if (el) el.innerHTML = html || ""; },
+    focus(el) { if (el) el.focus(); },
+  },
 };
+
+// Toolbar buttons of rich-text editors, wired once for the whole page so re-renders need no set-up.
+// mousedown (not click) keeps the text selection in the editor while the command runs.
+document.addEventListener("mousedown", event => {
+  const button = event.target.closest && event.target.closest("[data-rte-command]");
+  if (!button) return;
+  const editor = button.closest(".monfri-rte")?.querySelector("[contenteditable]");
+  if (!editor) return;
+  event.preventDefault();
+  if (document.activeElement !== editor) editor.focus();
+  const command = button.dataset.rteCommand;
+  if (command === "createLink") {
+    let url = (prompt("Link address") || "").trim();
+    if (!url) return;
+    if (!/^(https?:|mailto:)/i.test(url)) url = "https://" + url;
+    document.execCommand("createLink", false, url);
+  } else {
+    document.execCommand(command, false);
+  }
+  // Blazor does not see execCommand edits; tell it the content changed.
+  editor.dispatchEvent(new Event("input", { bubbles: true }));
+});
+
+// New lines are paragraphs (not <div>s) in every editor.
+document.addEventListener("focusin", event => {
+  if (event.target.classList && event.target.classList.contains("monfri-rte-box")) {
+    document.execCommand("defaultParagraphSeparator", false, "p");
+  }
+});
+
+// Pasting brings text only: other sites' markup (styles, spans, divs) would be stripped or mangled anyway.
+document.addEventListener("paste", event => {
+  const box = event.target.closest && event.target.closest(".monfri-rte-box");
+  if (!box) return;
+  event.preventDefault();
+  document.execCommand("insertText", false, (event.clipboardData || window.clipboardData).getData("text/plain"));
+});
 
 // Idle timeout: a Blazor circuit sends no HTTP requests, so the cookie would expire under an active
 // user and never under an idle one. Activity pings /account/keepalive (sliding the cookie); after the

@@ -1,0 +1,14 @@
+using Monfri.Domain.Crm;
+using Riok.Mapperly.Abstractions;
+
+namespace Monfri.Application.Crm.Activities;
+
+[Mapper]
+internal static partial class ActivityMapper
+{
+    // The names live in other tables (users, people, companies, deals); ActivityReader looks them up per page.
+    [MapperIgnoreSource(nameof(Activity.RemindedAt))]
+    [MapperIgnoreSource(nameof(Activity.DomainEvents))]
+    public static partial ActivityDto ToDto(
+        Activity activity, string? personName, string? companyName, string? dealName, string? authorName, string? assigneeName);
+}

@@ -1,0 +1,65 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Live;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
+using Monfri.Domain.Common;
+
+namespace Monfri.Application.Crm.Activities.CompleteTask;
+
+/// <summary>Ticks a task off (<see cref="Completed"/> true) or reopens it.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record CompleteTaskCommand(Guid Id, bool Completed = true) : ICommand<Result<ActivityDto>>;
+
+public sealed class CompleteTaskHandler(
+    IMonfriDbFactory dbFactory,
+    CrmAccess access,
+    ICurrentUser currentUser,
+    ILiveFeed live,
+    TimeProvider clock) : ICommandHandler<CompleteTaskCommand, Result<ActivityDto>>
+{
+    public async ValueTask<Result<ActivityDto>> Handle(CompleteTaskCommand command, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var activity = await db.Activities.FirstOrDefaultAsync(a => a.Id == command.Id, cancellationToken);
+        if (activity is null || !await ActivityRules.CanSeeAsync(db, access, activity, cancellationToken))
+        {
+            return Result<ActivityDto>.NotFound("That task does not exist or is not visible to you.");
+        }
+
+        if (!activity.IsTask)
+        {
+            return Result<ActivityDto>.Invalid("Only tasks can be completed.");
+        }
+
+        if (!ActivityRules.MayEdit(activity, currentUser))
+        {
+            return Result<ActivityDto>.Forbidden("Only its assignee, its author, a manager or an admin can complete this task.");
+        }
+
+        // A task is its assignee's to finish, whatever record it sits on.
+        if (activity.DealId is not null && activity.AssigneeId != currentUser.Id && !access.CanEditDeals)
+        {
+            return Result<ActivityDto>.Forbidden(ActivityRules.DealRoleMessage);
+        }
+
+        activity.Complete(command.Completed, clock.GetUtcNow());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result<ActivityDto>.Conflict("Someone else changed this task meanwhile. Reload and try again.");
+        }
+
+        if (activity.AssigneeId is { } assignee)
+        {
+            await live.PublishAsync(LiveTopics.User(assignee), TaskLiveKinds.Changed, new { activity.Id, command.Completed }, cancellationToken);
+        }
+
+        return await ActivityReader.ToDtoAsync(db, activity, cancellationToken);
+    }
+}

@@ -1,0 +1,112 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Live;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Common.Text;
+using Monfri.Application.Crm.Common;
+using Monfri.Domain.Common;
+using Monfri.Domain.Crm;
+
+namespace Monfri.Application.Crm.Activities.UpdateActivity;
+
+/// <summary>
+/// Edits an activity (its type stays). Its author, a task's assignee, managers and admins may edit.
+/// <see cref="Version"/> is the version the editor started from: a save over someone else's newer change is a conflict.
+/// </summary>
+// CrmRoles.EditPeople; a deal additionally needs CrmRoles.EditDeals.
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record UpdateActivityCommand(
+    Guid Id,
+    string Subject,
+    string? Body,
+    Guid? PersonId,
+    Guid? CompanyId,
+    Guid? DealId,
+    DateTimeOffset? OccurredAt,
+    DateTimeOffset? DueAt,
+    Guid? AssigneeId,
+    uint Version) : ICommand<Result<ActivityDto>>, IActivityInput;
+
+public sealed class UpdateActivityHandler(
+    IMonfriDbFactory dbFactory,
+    CrmAccess access,
+    ICurrentUser currentUser,
+    ILiveFeed live,
+    TimeProvider clock) : ICommandHandler<UpdateActivityCommand, Result<ActivityDto>>
+{
+    public async ValueTask<Result<ActivityDto>> Handle(UpdateActivityCommand command, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var activity = await db.Activities.FirstOrDefaultAsync(a => a.Id == command.Id, cancellationToken);
+        if (activity is null || !await ActivityRules.CanSeeAsync(db, access, activity, cancellationToken))
+        {
+            return Result<ActivityDto>.NotFound("That activity does not exist or is not visible to you.");
+        }
+
+        if (!ActivityRules.MayEdit(activity, currentUser))
+        {
+            return Result<ActivityDto>.Forbidden("Only its author, its assignee, a manager or an admin can edit this activity.");
+        }
+
+        if ((activity.DealId is not null || command.DealId is not null) && !access.CanEditDeals)
+        {
+            return Result<ActivityDto>.Forbidden(ActivityRules.DealRoleMessage);
+        }
+
+        if (activity.Version != command.Version)
+        {
+            return Conflict();
+        }
+
+        if (activity.IsTask && command.DueAt is null)
+        {
+            return Result<ActivityDto>.Invalid("Give the task a due date.", nameof(command.DueAt));
+        }
+
+        var records = await ActivityRules.LoadRecordsAsync(db, access, command.PersonId, command.CompanyId, command.DealId, cancellationToken);
+        if (!records.IsSuccess)
+        {
+            return Result<ActivityDto>.From(records);
+        }
+
+        var assigneeId = activity.IsTask ? command.AssigneeId ?? activity.AssigneeId ?? currentUser.Id : null;
+        if (assigneeId != activity.AssigneeId && await ActivityRules.CheckAssigneeAsync(db, assigneeId, cancellationToken) is { } assigneeError)
+        {
+            return Result<ActivityDto>.Invalid(assigneeError);
+        }
+
+        var previousAssignee = activity.AssigneeId;
+        activity.Apply(
+            new ActivityDetails(activity.Type, command.Subject, RichText.Sanitize(command.Body), command.PersonId, command.CompanyId,
+                // A task sits on the timeline at its due time unless told otherwise; other kinds keep their time.
+                command.DealId, activity.IsTask ? command.OccurredAt : command.OccurredAt ?? activity.OccurredAt, command.DueAt, assigneeId),
+            clock.GetUtcNow());
+        // The check above saw the version we read; this one covers a save that lands between read and write.
+        db.Activities.Entry(activity).Property(a => a.Version).OriginalValue = command.Version;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Conflict();
+        }
+
+        foreach (var user in new[] { previousAssignee, activity.AssigneeId }.OfType<Guid>().Distinct())
+        {
+            await live.PublishAsync(LiveTopics.User(user), TaskLiveKinds.Changed, new { activity.Id }, cancellationToken);
+        }
+
+        return await ActivityReader.ToDtoAsync(db, activity, cancellationToken);
+    }
+
+    private static Result<ActivityDto> Conflict() =>
+        Result<ActivityDto>.Conflict("Someone else changed this activity meanwhile. Reload it and make your change again.");
+}
+
+public sealed class UpdateActivityValidator : FluentValidation.AbstractValidator<UpdateActivityCommand>
+{
+    public UpdateActivityValidator() => Include(new ActivityInputValidator());
+}
