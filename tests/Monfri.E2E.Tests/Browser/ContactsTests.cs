@@ -28,15 +28,31 @@ public sealed class ContactsTests(MonfriAppFixture fixture) : IClassFixture<Monf
         await page.ClickAsync("[data-testid=create-contact]");
 
         await page.WaitForSelectorAsync("[data-testid=contact-name]:has-text('Zora Neale Hurston')");
+
+        // A note with formatting (and a script that must not survive), then a task.
+        await page.FillAsync("[data-testid=activity-subject]", "Met at the book fair");
+        await page.ClickAsync("[data-testid=activity-body]");
+        await page.Keyboard.TypeAsync("Wants a signed copy <script>alert(1)</script>");
+        await page.ClickAsync("[data-testid=activity-save]");
+        await page.WaitForSelectorAsync("[data-testid=activity-list] >> text=Met at the book fair");
+        Assert.Equal(0, await page.Locator("[data-testid=activity-list] script").CountAsync());
+        await page.ClickAsync("[data-testid=activity-composer] .mud-tab:has-text('Task')");
+        await page.FillAsync("[data-testid=activity-subject]", "Send the signed copy");
+        await page.ClickAsync("[data-testid=activity-save]");
+        await page.WaitForSelectorAsync("[data-testid=activity-list] >> text=Send the signed copy");
+        Assert.Equal(2, await page.Locator("[data-testid=activity-item]").CountAsync());
+
         await page.ClickAsync("[data-testid=edit-contact]");
         await page.FillAsync("[data-testid=contact-phone]", "+1 555 0100");
         await page.ClickAsync("[data-testid=save-contact]");
+        await page.ClickAsync("text=History");
         await page.WaitForSelectorAsync("[data-testid=record-history] >> text=+1 555 0100");
 
         await BrowserFixture.GotoAsync(page, "/");
         await page.Keyboard.PressAsync("Control+k");
-        await page.Keyboard.TypeAsync("neale hur");
-        await page.ClickAsync(".mud-popover-open >> text=Zora Neale Hurston");
+        await page.WaitForFunctionAsync("() => document.activeElement?.closest('[data-testid=global-search]') != null");
+        await page.Keyboard.TypeAsync("neale hur", new() { Delay = 30 });
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Zora Neale Hurston')");
         await page.WaitForSelectorAsync("[data-testid=contact-name]:has-text('Zora Neale Hurston')");
         Assert.Contains("/contacts/", page.Url, StringComparison.Ordinal);
     }
