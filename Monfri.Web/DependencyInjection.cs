@@ -26,6 +26,9 @@ public static class DependencyInjection
         services.AddSignalR();
         services.AddHostedService<LiveHubRelay>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestProblemHandler>();
+        // Binding failures throw (then become ProblemDetails) instead of answering an empty 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // Enums travel as names ("Contact", "Descending"), which clients can read and write.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
@@ -37,10 +40,10 @@ public static class DependencyInjection
     public static WebApplication UseMonfri(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-        }
+        // Pages get the friendly error page; the API gets ProblemDetails (bad requests via BadRequestProblemHandler).
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !app.Environment.IsDevelopment(),
+            pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseSecurityHeaders();

@@ -91,6 +91,13 @@ public sealed class ApiTests(MonfriWebFactory factory) : IClassFixture<MonfriWeb
             .PostAsync("/api/v1/users", new StringContent("{\"email\": ", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("malformed JSON", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var wrongType = await factory.ClientWithToken(MonfriWebFactory.AdminToken)
+            .PostAsync("/api/v1/tokens", new StringContent("{\"name\": \"x\", \"expiresInDays\": \"soon\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        var problem = await wrongType.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("expiresInDays", out _), problem.ToString());
     }
 
     [Fact]
