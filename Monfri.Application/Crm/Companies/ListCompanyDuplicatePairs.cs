@@ -30,21 +30,23 @@ public sealed class ListCompanyDuplicatePairsValidator : AbstractValidator<ListC
 public sealed class ListCompanyDuplicatePairsHandler(IMonfriDbFactory dbFactory, CrmAccess access)
     : IQueryHandler<ListCompanyDuplicatePairsQuery, Result<Page<DuplicatePair>>>
 {
-    // The keys are computed once per company and the list is hash-joined with itself on each key: one pass,
-    // however many companies there are (see ListContactDuplicatePairs).
+    // The keys are computed once per company, companies are grouped by each key in one hashed pass, and pairs
+    // are formed only inside groups with more than one member (see ListContactDuplicatePairs).
     private static readonly string Sql = $"""
         WITH visible AS (
             SELECT id, {CompanyMatchKeys.NameKey("name")} AS name_key, {CompanyMatchKeys.DomainRoot("domain")} AS domain_root
             FROM companies
             WHERE NOT {"{0}"} OR owner_id = {"{1}"}
         ),
+        groups AS (
+            SELECT 'Similar name' AS reason, array_agg(id) AS ids FROM visible WHERE name_key <> '' GROUP BY name_key HAVING count(*) > 1
+            UNION ALL
+            SELECT 'Same domain ' || domain_root, array_agg(id) FROM visible WHERE domain_root IS NOT NULL GROUP BY domain_root HAVING count(*) > 1
+        ),
         pairs AS (
-            SELECT a.id AS a_id, b.id AS b_id, 'Similar name' AS reason
-            FROM visible a JOIN visible b ON b.name_key = a.name_key AND a.id < b.id
-            WHERE a.name_key <> ''
-            UNION
-            SELECT a.id, b.id, 'Same domain ' || a.domain_root
-            FROM visible a JOIN visible b ON b.domain_root = a.domain_root AND a.id < b.id
+            SELECT DISTINCT a.id AS a_id, b.id AS b_id, g.reason
+            FROM groups g CROSS JOIN LATERAL unnest(g.ids) AS a(id) CROSS JOIN LATERAL unnest(g.ids) AS b(id)
+            WHERE a.id < b.id
         ),
         grouped AS (
             SELECT a_id, b_id, array_agg(reason ORDER BY reason) AS reasons FROM pairs GROUP BY a_id, b_id
