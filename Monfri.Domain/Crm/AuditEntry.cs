@@ -36,6 +36,12 @@ public sealed class AuditEntry
             At = at,
             Summary = summary,
         };
+
+    /// <summary>
+    /// Adds field changes to an entry a use case wrote to explain a change itself (a merge), so the record's
+    /// history tells it in one entry instead of a merge and a separate "updated".
+    /// </summary>
+    public void AddChanges(IEnumerable<FieldChange> changes) => Changes.AddRange(changes);
 }
 
 public sealed record FieldChange(string Field, string? Old, string? New);

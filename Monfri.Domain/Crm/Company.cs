@@ -62,6 +62,32 @@ public sealed class Company : Entity, IBulkEditable
     public void TouchActivity(DateTimeOffset at) =>
         LastActivityAt = LastActivityAt is null || at > LastActivityAt ? at : LastActivityAt;
 
+    /// <summary>
+    /// Takes what <paramref name="other"/> has that this company lacks (tags, empty custom fields) when two
+    /// records turn out to be one company. Chosen field values were applied before through <see cref="Apply"/>.
+    /// </summary>
+    public void Absorb(Company other, DateTimeOffset now)
+    {
+        if (other.Id == Id)
+        {
+            throw new DomainException("A company cannot absorb itself.");
+        }
+
+        Tags = Tags.Concat(other.Tags).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var (key, value) in other.CustomFields)
+        {
+            CustomFields.TryAdd(key, value);
+        }
+
+        if (other.LastActivityAt is { } last && (LastActivityAt is null || last > LastActivityAt))
+        {
+            LastActivityAt = last;
+        }
+
+        CreatedAt = CreatedAt < other.CreatedAt ? CreatedAt : other.CreatedAt;
+        UpdatedAt = now;
+    }
+
     /// <summary>"https://www.Acme.com/about" → "acme.com"; null when empty.</summary>
     public static string? NormalizeDomain(string? value)
     {

@@ -16,4 +16,11 @@ public static class SearchTerms
         var escaped = search.Trim().ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
         return $"%{escaped}%";
     }
+
+    /// <summary>
+    /// The search as a one-element array when it is a whole email address, to match other emails exactly:
+    /// <c>other_emails @&gt; ARRAY[address]</c> is answered by the GIN index on that column.
+    /// </summary>
+    public static string[]? AsEmail(string? search) =>
+        search?.Trim().ToLowerInvariant() is { } text && text.Contains('@', StringComparison.Ordinal) && !text.Contains(' ', StringComparison.Ordinal) ? [text] : null;
 }

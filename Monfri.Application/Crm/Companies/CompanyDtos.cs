@@ -46,3 +46,6 @@ public record CompanyInput
     public IReadOnlyList<string> Tags { get; init; } = [];
     public IReadOnlyDictionary<string, object?> CustomFields { get; init; } = new Dictionary<string, object?>();
 }
+
+/// <summary>A company that may be the same as the one being entered or viewed.</summary>
+public sealed record PossibleCompanyDuplicate(Guid Id, string Name, string? Domain, string Reason);

@@ -21,6 +21,8 @@ public sealed record FindContactDuplicatesQuery(string? Email, string? FirstName
 public sealed class FindContactDuplicatesHandler(IMonfriDbFactory dbFactory, CrmAccess access)
     : IQueryHandler<FindContactDuplicatesQuery, Result<IReadOnlyList<PossibleDuplicate>>>
 {
+    public const string SameEmail = "Same email";
+
     public async ValueTask<Result<IReadOnlyList<PossibleDuplicate>>> Handle(FindContactDuplicatesQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
@@ -29,7 +31,7 @@ public sealed class FindContactDuplicatesHandler(IMonfriDbFactory dbFactory, Crm
 
         if (Person.Normalize(query.Email) is { } email)
         {
-            found.AddRange(await Describe(db, people.Where(p => p.Email == email || p.OtherEmails.Contains(email)), "Same email").ToListAsync(cancellationToken));
+            found.AddRange(await Describe(db, people.Where(p => p.Email == email || p.OtherEmails.Contains(email)), SameEmail).ToListAsync(cancellationToken));
         }
 
         var first = query.FirstName?.Trim().ToLowerInvariant();

@@ -51,8 +51,9 @@ public sealed class GlobalSearchHandler(IMonfriDbFactory dbFactory, CrmAccess ac
 
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var people = await access.VisibleAsync(db, db.People.AsNoTracking().Where(p => p.IsContact), cancellationToken);
+        var address = SearchTerms.AsEmail(query.Text);
         var contacts = await people
-            .Where(p => EF.Functions.Like(EF.Property<string>(p, SearchTerms.Column), pattern, "\\"))
+            .Where(p => EF.Functions.Like(EF.Property<string>(p, SearchTerms.Column), pattern, "\\") || (address != null && address.All(a => p.OtherEmails.Contains(a))))
             .OrderBy(p => p.LastName).ThenBy(p => p.FirstName)
             .Take(query.PerKind)
             .Select(p => new SearchHit(SearchHitKind.Contact, p.Id, ((p.FirstName ?? "") + " " + (p.LastName ?? "")).Trim(), p.Email))

@@ -54,6 +54,13 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
             .Select(e => (Entry: e, Type: ObjectTypeOf(e.Entity)))
             .Where(x => x.Type is not null)
             .ToList();
+
+        // Entries the use case wrote itself to explain a change (a merge): the field changes go into that
+        // entry rather than into a second "updated"/"deleted" one, so the history reads as one event.
+        var explained = db.ChangeTracker.Entries<AuditEntry>()
+            .Where(e => e.State == EntityState.Added)
+            .Select(e => e.Entity)
+            .ToList();
         foreach (var (entry, type) in entries)
         {
             if (entry.Entity is Person { IsContact: false })
@@ -62,6 +69,16 @@ public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesIntercepto
             }
 
             var id = (Guid)entry.Property("Id").CurrentValue!;
+            if (explained.FirstOrDefault(a => a.ObjectType == type && a.RecordId == id) is { } own)
+            {
+                if (entry.State == EntityState.Modified)
+                {
+                    own.AddChanges(Changes(entry));
+                }
+
+                continue;
+            }
+
             var audit = entry.State switch
             {
                 EntityState.Added => AuditEntry.Record(type!.Value, id, AuditAction.Created, [], db.ActorId, now, NameOf(entry.Entity)),

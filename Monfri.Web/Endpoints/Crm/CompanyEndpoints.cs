@@ -35,6 +35,26 @@ public static class CompanyEndpoints
                 (await mediator.Send(command with { Id = id }, ct)).ToHttp())
             .WithSummary("Update a company; send the version you read").Produces<CompanyDetail>();
 
+        companies.MapGet("/duplicates", async (string? name, string? domain, Guid? excludeId, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new FindCompanyDuplicatesQuery(name, domain, excludeId), ct)).ToHttp())
+            .WithSummary("Companies that are likely the same (same registered domain, or the same name ignoring case, punctuation and legal form)")
+            .Produces<IReadOnlyList<PossibleCompanyDuplicate>>();
+
+        companies.MapGet("/duplicate-pairs", async (int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new ListCompanyDuplicatePairsQuery(page ?? 0, pageSize ?? 50), ct)).ToHttp())
+            .WithSummary("Likely duplicate companies across the workspace, as pairs, newest first")
+            .Produces<Page<DuplicatePair>>();
+
+        companies.MapGet("/merge-preview", async (Guid a, Guid b, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new PreviewCompanyMergeQuery(a, b), ct)).ToHttp())
+            .WithSummary("Two companies side by side: every field's value in each, the versions to send with the merge")
+            .Produces<MergePreview>();
+
+        companies.MapPost("/merge", async (MergeCompaniesCommand command, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(command, ct)).ToHttp())
+            .WithSummary("Merge the absorbed company into the survivor: its contacts, deals and activities move. 409 when either changed since the versions sent")
+            .Produces<CompanyDetail>();
+
         companies.MapDelete("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 (await mediator.Send(new DeleteRecordsCommand(CrmObjectType.Company, [id]), ct)).ToHttp(o => o.Changed == 1 ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 404, title: "Not found", detail: "That company does not exist.")))
             .WithSummary("Delete a company (its contacts and deals stay, without a company)");

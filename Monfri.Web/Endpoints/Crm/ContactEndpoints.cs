@@ -56,6 +56,21 @@ public static class ContactEndpoints
                 (await mediator.Send(new FindContactDuplicatesQuery(email, firstName, lastName, companyId), ct)).ToHttp())
             .WithSummary("Contacts that are likely the same person (same email, or same name at the same company)");
 
+        contacts.MapGet("/duplicate-pairs", async (int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new ListContactDuplicatePairsQuery(page ?? 0, pageSize ?? 50), ct)).ToHttp())
+            .WithSummary("Likely duplicate contacts across the workspace, as pairs (same email, or same name at the same company), newest first")
+            .Produces<Page<DuplicatePair>>();
+
+        contacts.MapGet("/merge-preview", async (Guid a, Guid b, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new PreviewContactMergeQuery(a, b), ct)).ToHttp())
+            .WithSummary("Two contacts side by side: every field's value in each, the versions to send with the merge")
+            .Produces<MergePreview>();
+
+        contacts.MapPost("/merge", async (MergeContactsCommand command, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(command, ct)).ToHttp())
+            .WithSummary("Merge the absorbed contact into the survivor; chosenValues maps a field (e.g. email, customFields.tier) to Survivor or Absorbed. 409 when either changed since the versions sent")
+            .Produces<ContactDetail>();
+
         contacts.MapPost("/bulk/owner", async (OwnerBody body, IMediator mediator, CancellationToken ct) =>
                 (await mediator.Send(new AssignOwnerCommand(CrmObjectType.Contact, body.Ids, body.OwnerId), ct)).ToHttp())
             .WithSummary("Assign an owner to several contacts");
