@@ -9,6 +9,13 @@ namespace Monfri.Web.Tests.Components;
 /// </summary>
 public abstract class MudTestContext : BunitContext, IAsyncLifetime
 {
+    static MudTestContext()
+    {
+        // Components here talk to real PostgreSQL; on a busy 2-core CI machine a page load can take
+        // longer than bUnit's one-second default.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    }
+
     protected MudTestContext()
     {
         Services.AddMudServices();
