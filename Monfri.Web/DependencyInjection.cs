@@ -60,6 +60,7 @@ public static class DependencyInjection
         api.MapContactEndpoints();
         api.MapCompanyEndpoints();
         api.MapCrmSettingsEndpoints();
+        api.MapImportEndpoints();
 
         app.MapAccountEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);

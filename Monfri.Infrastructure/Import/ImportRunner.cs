@@ -172,9 +172,10 @@ internal sealed class ImportRunner(
 
             await FinishAsync(job, done, null, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: the job stays Running without a lock, and the next worker resumes it.
+            // Shutting down (whatever the driver made of the cancellation): the job stays Running without a lock,
+            // and the next worker, here after a restart or on another node, resumes it.
             logger.LogInformation("Import {JobId} interrupted after row {Row}; it resumes on the next start", job.Id, done.Processed);
             throw;
         }
