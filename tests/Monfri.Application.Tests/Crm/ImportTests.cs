@@ -143,20 +143,22 @@ public sealed class ImportTests : IAsyncLifetime
     [Fact]
     public async Task Skip_duplicates_mode_skips_existing_emails_and_repeats_within_the_file()
     {
-        Assert.True((await _app.SendAs(_admin, new CreateContactCommand { FirstName = "Bo", Email = "bo@skip.test" })).IsSuccess);
+        Assert.True((await _app.SendAs(_admin, new CreateContactCommand { FirstName = "Bo", Email = "bo@skip.test", OtherEmails = ["bo.private@skip.test"] })).IsSuccess);
 
         var job = await ImportAsync(_admin, """
             First name,Email
             Bo again,bo@skip.test
             Carl,carl@skip.test
             Carl twice,CARL@skip.test
+            Bo at home,bo.private@skip.test
             """, ImportMode.SkipDuplicates);
 
-        Assert.Equal((1, 0, 2, 0), (job.Created, job.Updated, job.Skipped, job.Failed));
+        Assert.Equal((1, 0, 3, 0), (job.Created, job.Updated, job.Skipped, job.Failed));
         Assert.Equal(
             [
                 new ImportIssueDto(1, ImportOutcomes.Skipped, "A contact with the email bo@skip.test already exists."),
                 new ImportIssueDto(3, ImportOutcomes.Skipped, "A contact with the email carl@skip.test already exists."),
+                new ImportIssueDto(4, ImportOutcomes.Skipped, "A contact with the email bo.private@skip.test already exists."),
             ],
             await IssuesAsync(_admin, job.Id));
         Assert.Equal("Bo", (await PersonAsync("bo@skip.test")).FirstName);
