@@ -193,8 +193,10 @@ internal sealed class ImportRunner(
         {
             await FinishAsync(job, done, $"Row {done.Processed + 1} and those after it could not be read: {ex.Message}", CancellationToken.None);
         }
-        catch (Exception ex) when (ex is NpgsqlException or DbUpdateException or InvalidOperationException or IOException)
+        catch (Exception ex)
         {
+            // Whatever went wrong, the job ends here: left Running it would be claimed again at once and fail the
+            // same way for ever. The error is logged with its stack for the operator.
             logger.LogError(ex, "Import {JobId} failed after row {Row}", job.Id, done.Processed);
             await FinishAsync(job, done, $"The import stopped after row {done.Processed} because of an error on the server ({ex.GetType().Name}). The rows before it were imported; import the rest again in \"skip duplicates\" mode.", CancellationToken.None);
         }
