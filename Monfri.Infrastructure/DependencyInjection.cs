@@ -9,7 +9,9 @@ using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Security;
 using Monfri.Application.Users;
 using Monfri.Infrastructure.Demo;
+using Monfri.Application.Crm.Imports;
 using Monfri.Infrastructure.Identity;
+using Monfri.Infrastructure.Import;
 using Monfri.Infrastructure.Live;
 using Monfri.Infrastructure.Persistence;
 using Monfri.Infrastructure.Persistence.Interceptors;
@@ -66,9 +68,19 @@ public static class DependencyInjection
 
         services.AddLiveFeed(configuration);
         services.AddHostedService<TaskReminderService>();
+        services.AddImports(configuration);
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;
+    }
+
+    private static void AddImports(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ImportOptions>(configuration.GetSection(ImportOptions.Section));
+        services.AddSingleton<ImportSignal>();
+        services.AddSingleton<IImportStore, ImportStore>();
+        services.AddSingleton<ImportRunner>();
+        services.AddHostedService<ImportWorker>();
     }
 
     private static void AddLiveFeed(this IServiceCollection services, IConfiguration configuration)

@@ -69,6 +69,7 @@ public static class DependencyInjection
         api.MapDealEndpoints();
         api.MapPipelineEndpoints();
         api.MapActivityEndpoints();
+        api.MapImportEndpoints();
 
         app.MapAccountEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);

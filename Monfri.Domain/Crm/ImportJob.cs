@@ -32,6 +32,12 @@ public sealed class ImportJob
     public string FileName { get; private set; } = "";
     public ImportMode Mode { get; private set; }
 
+    /// <summary>The text encoding of the file as detected at upload: <c>utf-8</c>, <c>utf-16</c> or <c>windows-1252</c>.</summary>
+    public string Encoding { get; private set; } = "utf-8";
+
+    /// <summary>The field separator detected at upload: comma, semicolon or tab.</summary>
+    public char Delimiter { get; private set; } = ',';
+
     /// <summary>CSV column header → field key (built-in or custom); unmapped columns are ignored.</summary>
     public Dictionary<string, string> Mapping { get; private set; } = [];
 
@@ -42,19 +48,25 @@ public sealed class ImportJob
     public int Updated { get; private set; }
     public int Skipped { get; private set; }
     public int Failed { get; private set; }
+
+    /// <summary>Companies a contact import created because a row named one that did not exist yet.</summary>
+    public int CompaniesCreated { get; private set; }
     public string? Error { get; private set; }
     public Guid CreatedById { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? StartedAt { get; private set; }
     public DateTimeOffset? FinishedAt { get; private set; }
 
-    public static ImportJob Queue(CrmObjectType objectType, string fileName, ImportMode mode, Dictionary<string, string> mapping, int totalRows, Guid createdBy, DateTimeOffset now) =>
+    public static ImportJob Queue(CrmObjectType objectType, string fileName, ImportMode mode, Dictionary<string, string> mapping, int totalRows, Guid createdBy, DateTimeOffset now,
+        string encoding = "utf-8", char delimiter = ',') =>
         new()
         {
             Id = Guid.CreateVersion7(now),
             ObjectType = objectType,
             FileName = fileName,
             Mode = mode,
+            Encoding = encoding,
+            Delimiter = delimiter,
             Mapping = mapping,
             TotalRows = totalRows,
             Status = ImportStatus.Queued,
@@ -62,19 +74,21 @@ public sealed class ImportJob
             CreatedAt = now,
         };
 
+    /// <summary>Starts the job, or resumes it after an interruption (the first start time is kept).</summary>
     public void Start(DateTimeOffset now)
     {
         Status = ImportStatus.Running;
-        StartedAt = now;
+        StartedAt ??= now;
     }
 
-    public void Progress(int processed, int created, int updated, int skipped, int failed)
+    public void Progress(int processed, int created, int updated, int skipped, int failed, int companiesCreated = 0)
     {
         ProcessedRows = processed;
         Created = created;
         Updated = updated;
         Skipped = skipped;
         Failed = failed;
+        CompaniesCreated = companiesCreated;
     }
 
     public void Finish(DateTimeOffset now, string? error = null)
@@ -83,6 +97,16 @@ public sealed class ImportJob
         Error = error;
         FinishedAt = now;
     }
+}
+
+/// <summary>What happened to a row that was not imported.</summary>
+public static class ImportOutcomes
+{
+    /// <summary>The row broke a rule (invalid email, unknown option …) and was not imported.</summary>
+    public const string Rejected = "rejected";
+
+    /// <summary>The row matched an existing record and the mode said to leave that alone.</summary>
+    public const string Skipped = "skipped";
 }
 
 /// <summary>Why one row of an import was skipped or rejected.</summary>

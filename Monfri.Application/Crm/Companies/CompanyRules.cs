@@ -35,17 +35,45 @@ internal static class CompanyRules
             return Result<CompanyDetails>.Conflict($"{other.Name} already has the domain {domain} (id {other.Id}). Open it or merge instead.");
         }
 
+        var rules = await CompanyRuleSet.LoadAsync(db, cancellationToken);
+        return rules.Resolve(input);
+    }
+}
+
+/// <summary>
+/// The database-backed company rules that do not depend on other companies (active owner, custom fields),
+/// loaded once: per save for the form, per job for an import.
+/// </summary>
+public sealed class CompanyRuleSet
+{
+    private CompanyRuleSet(IReadOnlyCollection<CustomFieldDefinition> definitions, IReadOnlySet<Guid> activeUsers)
+    {
+        Definitions = definitions;
+        ActiveUsers = activeUsers;
+    }
+
+    public IReadOnlyCollection<CustomFieldDefinition> Definitions { get; }
+    public IReadOnlySet<Guid> ActiveUsers { get; }
+
+    public static async Task<CompanyRuleSet> LoadAsync(IMonfriDb db, CancellationToken cancellationToken)
+    {
+        var definitions = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.ObjectType == CrmObjectType.Company).ToListAsync(cancellationToken);
+        var users = await db.UserRefs.Where(u => u.IsActive).Select(u => u.Id).ToListAsync(cancellationToken);
+        return new CompanyRuleSet(definitions, users.ToHashSet());
+    }
+
+    public Result<CompanyDetails> Resolve(CompanyInput input)
+    {
         var errors = new List<ResultError>();
-        if (input.OwnerId is { } ownerId && !await db.UserRefs.AnyAsync(u => u.Id == ownerId && u.IsActive, cancellationToken))
+        if (input.OwnerId is { } ownerId && !ActiveUsers.Contains(ownerId))
         {
             errors.Add(new ResultError("The owner must be an active user.", nameof(CompanyInput.OwnerId)));
         }
 
-        var definitions = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.ObjectType == CrmObjectType.Company).ToListAsync(cancellationToken);
-        var (custom, customErrors) = CustomFieldValues.Normalize(input.CustomFields, definitions);
+        var (custom, customErrors) = CustomFieldValues.Normalize(input.CustomFields, Definitions);
         errors.AddRange(customErrors);
         return errors.Count > 0
             ? Result<CompanyDetails>.Invalid([.. errors])
-            : new CompanyDetails(input.Name, domain, input.Industry, input.Size, input.OwnerId, input.Tags, custom);
+            : new CompanyDetails(input.Name, Company.NormalizeDomain(input.Domain), input.Industry, input.Size, input.OwnerId, input.Tags, custom);
     }
 }

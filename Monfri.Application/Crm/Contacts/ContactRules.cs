@@ -33,7 +33,6 @@ internal static class ContactRules
 {
     public static async Task<Result<ContactDetails>> ResolveAsync(IMonfriDb db, ContactInput input, Guid? existingId, CancellationToken cancellationToken)
     {
-        var errors = new List<ResultError>();
         var email = Person.Normalize(input.Email);
         if (email is not null && await db.People.AnyAsync(p => p.Id != existingId && (p.Email == email || p.OtherEmails.Contains(email)), cancellationToken))
         {
@@ -41,33 +40,67 @@ internal static class ContactRules
             return Result<ContactDetails>.Conflict($"A contact with the email {email} already exists (id {other.Id}). Open it or merge instead.");
         }
 
+        var errors = new List<ResultError>();
         if (input.CompanyId is { } companyId && !await db.Companies.AnyAsync(c => c.Id == companyId, cancellationToken))
         {
             errors.Add(new ResultError("That company does not exist.", nameof(ContactInput.CompanyId)));
         }
 
-        if (input.OwnerId is { } ownerId && !await db.UserRefs.AnyAsync(u => u.Id == ownerId && u.IsActive, cancellationToken))
+        var rules = await ContactRuleSet.LoadAsync(db, cancellationToken);
+        return rules.Resolve(input, errors);
+    }
+}
+
+/// <summary>
+/// The database-backed contact rules that do not depend on other contacts (active owner, lifecycle stage,
+/// custom fields), loaded once. The create form loads it per save; an import loads it once per job and
+/// judges thousands of rows against it without a query per row.
+/// </summary>
+public sealed class ContactRuleSet
+{
+    private ContactRuleSet(IReadOnlyList<LifecycleStage> stages, IReadOnlyCollection<CustomFieldDefinition> definitions, IReadOnlySet<Guid> activeUsers)
+    {
+        Stages = stages;
+        Definitions = definitions;
+        ActiveUsers = activeUsers;
+    }
+
+    public IReadOnlyList<LifecycleStage> Stages { get; }
+    public IReadOnlyCollection<CustomFieldDefinition> Definitions { get; }
+    public IReadOnlySet<Guid> ActiveUsers { get; }
+
+    public static async Task<ContactRuleSet> LoadAsync(IMonfriDb db, CancellationToken cancellationToken)
+    {
+        var stages = await db.WorkspaceSettings.AsNoTracking().Select(s => s.LifecycleStages).FirstOrDefaultAsync(cancellationToken) ?? [.. LifecycleStages.Defaults];
+        var definitions = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.ObjectType == CrmObjectType.Contact).ToListAsync(cancellationToken);
+        var users = await db.UserRefs.Where(u => u.IsActive).Select(u => u.Id).ToListAsync(cancellationToken);
+        return new ContactRuleSet(stages, definitions, users.ToHashSet());
+    }
+
+    /// <summary>Checks owner, stage and custom fields; <paramref name="errors"/> already found are reported with them.</summary>
+    public Result<ContactDetails> Resolve(ContactInput input, List<ResultError>? errors = null)
+    {
+        errors ??= [];
+        if (input.OwnerId is { } ownerId && !ActiveUsers.Contains(ownerId))
         {
             errors.Add(new ResultError("The owner must be an active user.", nameof(ContactInput.OwnerId)));
         }
 
-        var stages = await db.WorkspaceSettings.AsNoTracking().Select(s => s.LifecycleStages).FirstOrDefaultAsync(cancellationToken) ?? [.. LifecycleStages.Defaults];
         var stage = string.IsNullOrWhiteSpace(input.LifecycleStage) ? LifecycleStages.Lead : input.LifecycleStage.Trim();
-        var matched = stages.FirstOrDefault(s => string.Equals(s.Key, stage, StringComparison.OrdinalIgnoreCase) || string.Equals(s.Label, stage, StringComparison.OrdinalIgnoreCase));
+        var matched = Stages.FirstOrDefault(s => string.Equals(s.Key, stage, StringComparison.OrdinalIgnoreCase) || string.Equals(s.Label, stage, StringComparison.OrdinalIgnoreCase));
         if (matched is null)
         {
-            errors.Add(new ResultError($"'{stage}' is not a lifecycle stage. Use one of: {string.Join(", ", stages.Select(s => s.Label))}.", nameof(ContactInput.LifecycleStage)));
+            errors.Add(new ResultError($"'{stage}' is not a lifecycle stage. Use one of: {string.Join(", ", Stages.Select(s => s.Label))}.", nameof(ContactInput.LifecycleStage)));
         }
 
-        var definitions = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.ObjectType == CrmObjectType.Contact).ToListAsync(cancellationToken);
-        var (custom, customErrors) = CustomFieldValues.Normalize(input.CustomFields, definitions);
+        var (custom, customErrors) = CustomFieldValues.Normalize(input.CustomFields, Definitions);
         errors.AddRange(customErrors);
         if (errors.Count > 0)
         {
             return Result<ContactDetails>.Invalid([.. errors]);
         }
 
-        return new ContactDetails(input.FirstName, input.LastName, email, input.OtherEmails, input.Phone, input.JobTitle,
+        return new ContactDetails(input.FirstName, input.LastName, Person.Normalize(input.Email), input.OtherEmails, input.Phone, input.JobTitle,
             input.CompanyId, input.OwnerId, matched!.Key, input.LeadSource, input.Tags, custom);
     }
 }

@@ -735,6 +735,10 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("CompaniesCreated")
+                        .HasColumnType("integer")
+                        .HasColumnName("companies_created");
+
                     b.Property<byte[]>("Content")
                         .HasColumnType("bytea")
                         .HasColumnName("content");
@@ -750,6 +754,16 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                     b.Property<Guid>("CreatedById")
                         .HasColumnType("uuid")
                         .HasColumnName("created_by_id");
+
+                    b.Property<char>("Delimiter")
+                        .HasColumnType("character(1)")
+                        .HasColumnName("delimiter");
+
+                    b.Property<string>("Encoding")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("encoding");
 
                     b.Property<string>("Error")
                         .HasColumnType("text")

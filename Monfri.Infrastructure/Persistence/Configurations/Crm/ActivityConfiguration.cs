@@ -92,6 +92,7 @@ internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<ImportJo
         builder.Property(j => j.Mode).HasConversion<string>().HasMaxLength(20);
         builder.Property(j => j.Status).HasConversion<string>().HasMaxLength(10);
         builder.Property(j => j.FileName).HasMaxLength(260);
+        builder.Property(j => j.Encoding).HasMaxLength(20);
         builder.Property(j => j.Mapping).HasJsonColumn();
         // The uploaded file, kept with the job so any node's worker can read it; read as a stream.
         builder.Property<byte[]>("Content").HasColumnName("content");

@@ -1,0 +1,16 @@
+namespace Monfri.Infrastructure.Import;
+
+/// <summary>Settings of the import workers (section <c>Monfri:Import</c>).</summary>
+public sealed class ImportOptions
+{
+    public const string Section = "Monfri:Import";
+
+    /// <summary>Rows per transaction: large enough for COPY to pay off, small enough that locks are short and a crash loses little.</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Imports one process runs at the same time.</summary>
+    public int Workers { get; set; } = 2;
+
+    /// <summary>How often a worker looks for imports queued on other nodes (local uploads wake it at once).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
