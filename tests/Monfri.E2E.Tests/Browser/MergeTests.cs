@@ -62,6 +62,7 @@ public sealed class MergeTests : IClassFixture<MonfriAppFixture>
         await Assertions.Expect(body).ToContainTextAsync("Rear Admiral");
         await Assertions.Expect(body).ToContainTextAsync("+1 202 555 0142");
         await Assertions.Expect(body).ToContainTextAsync("amazing.grace@browser-merge.test");
+        await page.ClickAsync(".mud-tab:has-text('History')");
         var history = page.Locator("[data-testid=record-history]");
         await Assertions.Expect(history).ToContainTextAsync("merged a duplicate into this record");
         await Assertions.Expect(history).ToContainTextAsync($"Merged Grace Hopper (amazing.grace@browser-merge.test) into this record (its id was {newerId})");
