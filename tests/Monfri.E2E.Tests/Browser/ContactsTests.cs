@@ -37,6 +37,7 @@ public sealed class ContactsTests(MonfriAppFixture fixture) : IClassFixture<Monf
         await page.WaitForSelectorAsync("[data-testid=activity-list] >> text=Met at the book fair");
         Assert.Equal(0, await page.Locator("[data-testid=activity-list] script").CountAsync());
         await page.ClickAsync("[data-testid=activity-composer] .mud-tab:has-text('Task')");
+        await page.WaitForSelectorAsync("[data-testid=activity-due]");
         await page.FillAsync("[data-testid=activity-subject]", "Send the signed copy");
         await page.ClickAsync("[data-testid=activity-save]");
         await page.WaitForSelectorAsync("[data-testid=activity-list] >> text=Send the signed copy");
