@@ -92,20 +92,15 @@ public static class CompanyQueries
             companies = companies.Where(c => c.Tags.Contains(tag));
         }
 
-        if (filter.CustomFields.Count > 0)
+        var fragments = await CustomFieldFilters.ToFragmentsAsync(db, CrmObjectType.Company, filter.CustomFields, cancellationToken);
+        if (!fragments.IsSuccess)
         {
-            var definitions = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.ObjectType == CrmObjectType.Company).ToListAsync(cancellationToken);
-            var (values, errors) = CustomFieldValues.Normalize(filter.CustomFields.ToDictionary(f => f.Key, f => (object?)f.Value), definitions);
-            if (errors.Count > 0)
-            {
-                return Result<IQueryable<Company>>.Invalid([.. errors]);
-            }
+            return Result<IQueryable<Company>>.From(fragments);
+        }
 
-            foreach (var (key, value) in values)
-            {
-                var contained = JsonSerializer.Serialize(new Dictionary<string, object?> { [key] = value }, JsonSerializerOptions.Web);
-                companies = companies.Where(c => DbJson.Contains(c.CustomFields, contained));
-            }
+        foreach (var fragment in fragments.Value)
+        {
+            companies = companies.Where(c => DbJson.Contains(c.CustomFields, fragment));
         }
 
         return Result<IQueryable<Company>>.Success(companies);

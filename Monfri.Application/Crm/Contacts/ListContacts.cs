@@ -124,20 +124,15 @@ public static class ContactQueries
             people = people.Where(p => p.CreatedAt < to);
         }
 
-        if (filter.CustomFields.Count > 0)
+        var fragments = await CustomFieldFilters.ToFragmentsAsync(db, CrmObjectType.Contact, filter.CustomFields, cancellationToken);
+        if (!fragments.IsSuccess)
         {
-            var definitions = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.ObjectType == CrmObjectType.Contact).ToListAsync(cancellationToken);
-            var (values, errors) = CustomFieldValues.Normalize(filter.CustomFields.ToDictionary(f => f.Key, f => (object?)f.Value), definitions);
-            if (errors.Count > 0)
-            {
-                return Result<IQueryable<Person>>.Invalid([.. errors]);
-            }
+            return Result<IQueryable<Person>>.From(fragments);
+        }
 
-            foreach (var (key, value) in values)
-            {
-                var contained = JsonSerializer.Serialize(new Dictionary<string, object?> { [key] = value }, JsonSerializerOptions.Web);
-                people = people.Where(p => DbJson.Contains(p.CustomFields, contained));
-            }
+        foreach (var fragment in fragments.Value)
+        {
+            people = people.Where(p => DbJson.Contains(p.CustomFields, fragment));
         }
 
         return Result<IQueryable<Person>>.Success(people);
