@@ -10,6 +10,7 @@ using Monfri.Application.Common.Security;
 using Monfri.Application.Users;
 using Monfri.Infrastructure.Demo;
 using Monfri.Infrastructure.Identity;
+using Monfri.Infrastructure.Ingestion;
 using Monfri.Infrastructure.Live;
 using Monfri.Infrastructure.Persistence;
 using Monfri.Infrastructure.Persistence.Interceptors;
@@ -66,6 +67,7 @@ public static class DependencyInjection
 
         services.AddLiveFeed(configuration);
         services.AddHostedService<TaskReminderService>();
+        services.AddIngestion(configuration);
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;
