@@ -117,6 +117,7 @@ internal sealed class IdentityResolver(
         else
         {
             target = Choose(found, userId);
+            var linkedBy = found.First(f => f.Person == target).Via;
             foreach (var (other, via) in found)
             {
                 if (other == target)
@@ -132,7 +133,7 @@ internal sealed class IdentityResolver(
                     continue;
                 }
 
-                Merge(target, other, via, e);
+                Merge(target, other, linkedBy, e);
             }
 
             // A user id the target cannot take (it holds another) means a different person: their own profile.

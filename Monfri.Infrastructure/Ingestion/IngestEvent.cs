@@ -57,7 +57,7 @@ public sealed class IngestEvent
             ExternalIds = ExternalIdsOf(context),
             PropertiesJson = payload?.GetRawText(),
             ContextJson = context.ValueKind == JsonValueKind.Object ? context.GetRawText() : null,
-            Traits = type == "identify" ? traits : null,
+            Traits = type == "identify" ? traits?.Clone() : null,
         };
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,11 +20,11 @@ public sealed class IngestIntake : BackgroundService, IIngestIntake
     private readonly ILogger<IngestIntake> _logger;
     private long _queuedEvents;
 
-    public IngestIntake(NpgsqlDataSource dataSource, IOptions<IngestOptions> options, ILogger<IngestIntake> logger)
+    public IngestIntake(IConfiguration configuration, IOptions<IngestOptions> options, ILogger<IngestIntake> logger)
     {
         _options = options.Value;
         _logger = logger;
-        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString) { Options = "-c synchronous_commit=on" };
+        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Monfri")) { Options = "-c synchronous_commit=on" };
         _durable = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 

@@ -509,7 +509,7 @@ public sealed class IngestProcessor(
         await using (var command = new NpgsqlCommand(
             """
             INSERT INTO cdp_profile_traits (person_id, traits, updated_at)
-            SELECT v.id, v.t::jsonb, $3 FROM unnest($1::uuid[], $2::text[]) v(id, t)
+            SELECT v.id, v.t::jsonb, @now FROM unnest(@ids::uuid[], @traits::text[]) v(id, t)
             ON CONFLICT (person_id) DO UPDATE SET traits = cdp_profile_traits.traits || excluded.traits, updated_at = excluded.updated_at;
 
             UPDATE people p SET
@@ -522,21 +522,21 @@ public sealed class IngestProcessor(
                              THEN v.email ELSE p.email END,
                 other_emails = CASE WHEN p.email IS NOT NULL AND v.email IS NOT NULL AND v.email <> p.email AND NOT v.email = ANY(p.other_emails)
                                     THEN p.other_emails || v.email ELSE p.other_emails END,
-                updated_at = $3
-            FROM unnest($1::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+                updated_at = @now
+            FROM unnest(@ids::uuid[], @fn::text[], @ln::text[], @ph::text[], @ti::text[], @co::text[], @em::text[])
                  v(id, first_name, last_name, phone, title, company, email)
             WHERE p.id = v.id;
             """, connection))
         {
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = traits.Select(t => t.Id).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = traits.Select(t => t.Json).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-            command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = traits.Select(t => t.Fields.FirstName).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = traits.Select(t => t.Fields.LastName).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = traits.Select(t => t.Fields.Phone).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = traits.Select(t => t.Fields.Title).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = traits.Select(t => t.Fields.Company).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = traits.Select(t => t.Fields.Email).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", traits.Select(t => t.Id).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("traits", traits.Select(t => t.Json).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+            command.Parameters.Add(new NpgsqlParameter<string?[]>("fn", traits.Select(t => t.Fields.FirstName).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<string?[]>("ln", traits.Select(t => t.Fields.LastName).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<string?[]>("ph", traits.Select(t => t.Fields.Phone).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<string?[]>("ti", traits.Select(t => t.Fields.Title).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<string?[]>("co", traits.Select(t => t.Fields.Company).ToArray()));
+            command.Parameters.Add(new NpgsqlParameter<string?[]>("em", traits.Select(t => t.Fields.Email).ToArray()));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
