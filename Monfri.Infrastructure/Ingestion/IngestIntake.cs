@@ -54,7 +54,7 @@ public sealed class IngestIntake : BackgroundService, IIngestIntake
         {
             try
             {
-                await using var command = _durable.CreateCommand("SELECT coalesce(sum(event_count), 0)::bigint FROM cdp_intake");
+                await using var command = _durable.CreateCommand("SELECT coalesce(sum(event_count), 0)::bigint FROM cdp_intake WHERE failed_at IS NULL");
                 Interlocked.Exchange(ref _queuedEvents, (long)(await command.ExecuteScalarAsync(stoppingToken))!);
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)

@@ -29,29 +29,56 @@ public sealed class IngestProcessor(
     /// <summary>Processes one claim; the number of events stored (0 when the intake was empty and nothing was claimed).</summary>
     public async Task<(int Claimed, int Stored)> ProcessOnceAsync(CancellationToken cancellationToken)
     {
+        var isolating = Volatile.Read(ref _isolate) > 0 && Interlocked.Decrement(ref _isolate) >= 0;
+        var limit = isolating ? 1 : _options.ClaimRequests;
         for (var attempt = 1; ; attempt++)
         {
+            var claimedIds = new List<long>();
             try
             {
-                return await TryProcessAsync(cancellationToken);
+                return await TryProcessAsync(limit, claimedIds, cancellationToken);
             }
             catch (Exception ex) when (attempt < MaxAttempts && IsConflict(ex))
             {
                 logger.LogDebug(ex, "Ingest claim conflicted with another worker (attempt {Attempt}); retrying", attempt);
                 await Task.Delay(Random.Shared.Next(5, 20 * attempt), cancellationToken);
             }
+            catch (Exception ex) when (!IsConflict(ex) && ex is not OperationCanceledException && ex is not NpgsqlException { IsTransient: true })
+            {
+                // A request that cannot be processed (a bug, data the database refuses) must not block the queue
+                // behind it: retry its claim one request at a time, and set the one that fails aside, kept.
+                if (claimedIds.Count == 1)
+                {
+                    await SetAsideAsync(claimedIds[0], ex, cancellationToken);
+                    return (1, 0);
+                }
+
+                Interlocked.Exchange(ref _isolate, Math.Max(1, claimedIds.Count));
+                throw;
+            }
         }
+    }
+
+    private int _isolate;
+
+    private async Task SetAsideAsync(long id, Exception ex, CancellationToken cancellationToken)
+    {
+        logger.LogError(ex, "Intake request {Id} could not be processed; it is kept in cdp_intake with failed_at set", id);
+        await using var command = dataSource.CreateCommand("UPDATE cdp_intake SET failed_at = now(), error = left($2, 2000) WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ex.ToString() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static bool IsConflict(Exception ex) =>
         ex is ConcurrentMergeException
         || ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.ForeignKeyViolation };
 
-    private async Task<(int, int)> TryProcessAsync(CancellationToken cancellationToken)
+    private async Task<(int, int)> TryProcessAsync(int limit, List<long> claimedIds, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        var claimed = await ClaimAsync(connection, cancellationToken);
+        var claimed = await ClaimAsync(connection, limit, claimedIds, cancellationToken);
         if (claimed.Count == 0)
         {
             await tx.RollbackAsync(cancellationToken);
@@ -91,14 +118,14 @@ public sealed class IngestProcessor(
         return (claimed.Count, events.Count);
     }
 
-    private async Task<List<IngestEvent>> ClaimAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<List<IngestEvent>> ClaimAsync(NpgsqlConnection connection, int limit, List<long> claimedIds, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
-            DELETE FROM cdp_intake WHERE id IN (SELECT id FROM cdp_intake ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+            DELETE FROM cdp_intake WHERE id IN (SELECT id FROM cdp_intake WHERE failed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING id, source_id, payload
             """, connection);
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.ClaimRequests });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var rows = new List<(long Id, Guid Source, byte[] Payload)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -108,6 +135,7 @@ public sealed class IngestProcessor(
             }
         }
 
+        claimedIds.AddRange(rows.Select(r => r.Id));
         var events = new List<IngestEvent>();
         foreach (var (_, source, payload) in rows.OrderBy(r => r.Id))
         {

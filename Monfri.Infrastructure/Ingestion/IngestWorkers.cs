@@ -35,7 +35,7 @@ public sealed class IngestWorkers(IngestProcessor processor, IngestIntake intake
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The claim rolled back and its rows are back in the intake; try again after a pause.
                 logger.LogError(ex, "An ingest claim failed; retrying in a second");

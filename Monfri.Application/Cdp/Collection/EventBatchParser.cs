@@ -82,8 +82,17 @@ public static class EventBatchParser
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var error = Validate(e, pathType, out var type, out var userId, out var anonymousId, out var messageId);
-            var name = e.ValueKind == JsonValueKind.Object && e.TryGetProperty(type == "track" ? "event" : "name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            string? error, type = pathType, userId = null, anonymousId = null, messageId = null, name = null;
+            try
+            {
+                error = StorableText(e) ?? Validate(e, pathType, out type, out userId, out anonymousId, out messageId);
+            }
+            catch (InvalidOperationException)
+            {
+                error = "The event contains text that is not valid UTF-8.";
+            }
+
+            name = error is null && e.ValueKind == JsonValueKind.Object && e.TryGetProperty(type == "track" ? "event" : "name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
             if (error is not null)
             {
                 rejected.Add(new(i, error));
@@ -193,6 +202,68 @@ public static class EventBatchParser
                 return null;
         }
     }
+
+    /// <summary>
+    /// Text PostgreSQL cannot store in jsonb (invalid UTF-8, <c>\u0000</c>, unpaired surrogate escapes) is refused
+    /// here, per event, rather than failing a worker's transaction later.
+    /// </summary>
+    private static string? StorableText(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(e);
+        if (!System.Text.Unicode.Utf8.IsValid(raw))
+        {
+            return "The event contains text that is not valid UTF-8.";
+        }
+
+        // Backslashes only occur in JSON as escapes, so a left-to-right scan that skips each escape sees them all.
+        for (var i = 0; i + 1 < raw.Length; i++)
+        {
+            if (raw[i] != (byte)'\\')
+            {
+                continue;
+            }
+
+            if (raw[i + 1] != (byte)'u' || i + 5 >= raw.Length)
+            {
+                i++;
+                continue;
+            }
+
+            var code = Hex(raw.Slice(i + 2, 4));
+            if (code == 0)
+            {
+                return "The event contains a \\u0000 character, which cannot be stored.";
+            }
+
+            if (code is >= 0xD800 and <= 0xDBFF)
+            {
+                if (i + 11 < raw.Length && raw[i + 6] == (byte)'\\' && raw[i + 7] == (byte)'u' && Hex(raw.Slice(i + 8, 4)) is >= 0xDC00 and <= 0xDFFF)
+                {
+                    i += 11;
+                    continue;
+                }
+
+                return "The event contains an unpaired UTF-16 surrogate escape, which cannot be stored.";
+            }
+
+            if (code is >= 0xDC00 and <= 0xDFFF)
+            {
+                return "The event contains an unpaired UTF-16 surrogate escape, which cannot be stored.";
+            }
+
+            i += 5;
+        }
+
+        return null;
+    }
+
+    private static int Hex(ReadOnlySpan<byte> digits) =>
+        int.TryParse(System.Text.Encoding.ASCII.GetString(digits), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code) ? code : -1;
 
     private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
 

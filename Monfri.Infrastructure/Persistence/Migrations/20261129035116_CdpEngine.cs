@@ -22,7 +22,10 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                     source_id uuid NOT NULL,
                     received_at timestamptz NOT NULL,
                     event_count integer NOT NULL,
-                    payload bytea NOT NULL
+                    payload bytea NOT NULL,
+                    -- Set on a request no worker could process (kept for inspection, skipped by claims).
+                    failed_at timestamptz,
+                    error text
                 );
 
                 CREATE TABLE cdp_dedupe (

@@ -36,10 +36,8 @@ public static class CollectEndpoints
         collect.MapMethods("/v1/{**rest}", ["OPTIONS"], Preflight);
         collect.MapMethods("/beacon/{**rest}", ["OPTIONS"], Preflight);
         collect.MapMethods("/sourceConfig/{**rest}", ["OPTIONS"], Preflight);
-        collect.MapMethods("/sourceConfig", ["OPTIONS"], Preflight);
         collect.MapGet("/v1/projects/{writeKey}/settings", SegmentSettingsAsync);
         collect.MapGet("/sourceConfig", RudderConfigAsync);
-        collect.MapGet("/sourceConfig/", RudderConfigAsync);
         collect.MapGet("/t.js", (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "public, max-age=3600";

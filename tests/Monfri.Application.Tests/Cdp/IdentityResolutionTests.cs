@@ -235,3 +235,36 @@ public sealed class IdentityResolutionTests : IAsyncLifetime
         Assert.Equal(0, await _world.ScalarAsync("SELECT count(*) FROM cdp_intake"));
     }
 }
+
+public sealed class PoisonIntakeTests : IAsyncLifetime
+{
+    private CdpWorld _world = null!;
+
+    public async Task InitializeAsync() => _world = await CdpWorld.StartAsync(nameof(PoisonIntakeTests));
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task A_request_no_worker_can_process_is_set_aside_and_does_not_block_the_ones_behind_it()
+    {
+        await _world.ScalarAsync($"WITH i AS (INSERT INTO cdp_intake (source_id, received_at, event_count, payload) VALUES ('{_world.Source.Id}', now(), 1, 'not json'::bytea) RETURNING 1) SELECT count(*) FROM i");
+        var anon = $"anon-{Guid.NewGuid():N}";
+        await _world.SendAsync(CdpWorld.Page(anon));
+
+        for (var i = 0; i < 5; i++)
+        {
+            try
+            {
+                await _world.ProcessAsync();
+                break;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // The first multi-request claim fails; the next ones isolate the bad request.
+            }
+        }
+
+        Assert.Single(await _world.EventsAsync(Domain.Cdp.IdentityTypes.AnonymousId, anon));
+        Assert.Equal(1, await _world.ScalarAsync("SELECT count(*) FROM cdp_intake WHERE failed_at IS NOT NULL AND error IS NOT NULL"));
+    }
+}
