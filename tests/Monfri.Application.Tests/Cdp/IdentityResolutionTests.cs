@@ -268,3 +268,28 @@ public sealed class PoisonIntakeTests : IAsyncLifetime
         Assert.Equal(1, await _world.ScalarAsync("SELECT count(*) FROM cdp_intake WHERE failed_at IS NOT NULL AND error IS NOT NULL"));
     }
 }
+
+public sealed class SourceBootstrapTests
+{
+    [Fact]
+    public async Task Sources_in_configuration_are_provisioned_at_start_up_with_their_write_keys_and_stay_single()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Monfri:Ingest:RunWorkers"] = "false",
+            ["Monfri:Bootstrap:Sources:0:Name"] = "Website",
+            ["Monfri:Bootstrap:Sources:0:WriteKey"] = "wk_from_config_0123456789",
+            ["Monfri:Bootstrap:Sources:1:Name"] = "Backend",
+            ["Monfri:Bootstrap:Sources:1:Kind"] = "Server",
+        };
+        await using var app = await MonfriServices.StartAsync(nameof(SourceBootstrapTests), settings);
+
+        await app.Get<SourceBootstrapper>().SeedAsync(CancellationToken.None);
+        await app.Get<SourceBootstrapper>().SeedAsync(CancellationToken.None);
+
+        var sources = (await app.SendAs(await app.AdminAsync(), new Monfri.Application.Cdp.Sources.ListSourcesQuery())).Value;
+        Assert.Equal(["Backend", "Website"], sources.Select(s => s.Name));
+        Assert.Equal("wk_from_config_0123456789", sources.Single(s => s.Name == "Website").WriteKey);
+        Assert.Equal(SourceKind.Server, sources.Single(s => s.Name == "Backend").Kind);
+    }
+}
