@@ -9,7 +9,7 @@ public sealed class IngestOptions
     public int Workers { get; set; } = 2;
 
     /// <summary>Intake rows (requests) one worker claims and processes in one transaction.</summary>
-    public int ClaimRequests { get; set; } = 20;
+    public int ClaimRequests { get; set; } = 50;
 
     /// <summary>Above this many queued (accepted, unprocessed) events, collection answers 429.</summary>
     public int MaxQueuedEvents { get; set; } = 500_000;

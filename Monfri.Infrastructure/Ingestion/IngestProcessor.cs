@@ -518,7 +518,10 @@ public sealed class IngestProcessor(
                 first_seen_at = CASE WHEN p.first_seen_at IS NULL OR v.f < p.first_seen_at THEN v.f ELSE p.first_seen_at END,
                 last_seen_at = CASE WHEN p.last_seen_at IS NULL OR v.l > p.last_seen_at THEN v.l ELSE p.last_seen_at END,
                 is_contact = p.is_contact OR v.c
-            FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::bool[]) v(id, f, l, c) WHERE p.id = v.id
+            FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::bool[]) v(id, f, l, c)
+            WHERE p.id = v.id
+              -- Last seen is kept to the minute: a visitor's burst of events updates their row once, not per claim.
+              AND (v.c OR p.first_seen_at IS NULL OR v.f < p.first_seen_at OR p.last_seen_at IS NULL OR v.l > p.last_seen_at + interval '1 minute')
             """, connection))
         {
             command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = seen.Select(s => s.Id).ToArray() });
