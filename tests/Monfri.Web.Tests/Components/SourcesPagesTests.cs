@@ -53,10 +53,11 @@ public sealed class SourcesPagesTests : MudTestContext, IAsyncLifetime
         var (_, marketer) = await _app.CreateUserAsync("Mia", Roles.Marketing);
         SignIn(marketer);
         var page = Render<Sources>();
+        page.WaitForAssertion(() => Assert.Contains("No sources yet", page.Markup, StringComparison.Ordinal));
 
         page.Find("[data-testid=new-source]").Click();
-        page.Find("input[data-testid=source-name]").Change("Marketing site");
-        page.Find("[data-testid=save-source] ").Click();
+        page.WaitForElement("input[data-testid=source-name]").Change("Marketing site");
+        page.Find("[data-testid=save-source]").Click();
 
         page.WaitForAssertion(() => Assert.Contains("data-write-key=", page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal));
         var key = (await _app.SendAs(marketer, new ListSourcesQuery())).Value.Single().WriteKey;
