@@ -12,6 +12,7 @@ using Monfri.Infrastructure.Demo;
 using Monfri.Application.Crm.Imports;
 using Monfri.Infrastructure.Identity;
 using Monfri.Infrastructure.Import;
+using Monfri.Infrastructure.Ingestion;
 using Monfri.Infrastructure.Live;
 using Monfri.Infrastructure.Persistence;
 using Monfri.Infrastructure.Persistence.Interceptors;
@@ -69,6 +70,7 @@ public static class DependencyInjection
         services.AddLiveFeed(configuration);
         services.AddHostedService<TaskReminderService>();
         services.AddImports(configuration);
+        services.AddIngestion(configuration);
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;

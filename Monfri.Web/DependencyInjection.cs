@@ -3,6 +3,8 @@ using Monfri.Web.Endpoints;
 using Monfri.Web.Components;
 using Monfri.Web.Endpoints.Account;
 using Monfri.Web.Endpoints.Activities;
+using Monfri.Web.Endpoints.Cdp;
+using Monfri.Web.Endpoints.Collect;
 using Monfri.Web.Endpoints.ApiTokens;
 using Monfri.Web.Endpoints.Crm;
 using Monfri.Web.Endpoints.Deals;
@@ -26,6 +28,7 @@ public static class DependencyInjection
         services.AddSignalR();
         services.AddHostedService<LiveHubRelay>();
         services.AddProblemDetails();
+        services.AddSingleton<CollectHandler>();
         services.AddExceptionHandler<BadRequestProblemHandler>();
         // Binding failures throw (then become ProblemDetails) instead of answering an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -45,7 +48,8 @@ public static class DependencyInjection
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !app.Environment.IsDevelopment(),
             pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
 
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Collection answers with its own JSON bodies, never the HTML status pages.
+        app.UseWhen(c => !IsCollection(c.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseCurrentUser();
@@ -70,10 +74,15 @@ public static class DependencyInjection
         api.MapPipelineEndpoints();
         api.MapActivityEndpoints();
         api.MapImportEndpoints();
+        api.MapCdpEndpoints();
 
         app.MapAccountEndpoints();
+        app.MapCollectEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+
+    private static bool IsCollection(PathString path) =>
+        path.StartsWithSegments("/v1") || path.StartsWithSegments("/beacon") || path.StartsWithSegments("/sourceConfig") || path.StartsWithSegments("/t.js");
 }

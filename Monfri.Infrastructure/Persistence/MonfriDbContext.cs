@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Persistence;
+using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Identity;
 
@@ -29,6 +30,10 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     public DbSet<WorkspaceSettings> WorkspaceSettings => Set<WorkspaceSettings>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ImportRowIssue> ImportRowIssues => Set<ImportRowIssue>();
+    public DbSet<Source> Sources => Set<Source>();
+    public DbSet<ProfileIdentity> ProfileIdentities => Set<ProfileIdentity>();
+    public DbSet<ProfileMerge> ProfileMerges => Set<ProfileMerge>();
+    public DbSet<BlockedIdentifier> BlockedIdentifiers => Set<BlockedIdentifier>();
 
     /// <summary>Who the changes saved through this context are made by (audit log); set per operation.</summary>
     public Guid? ActorId { get; set; }

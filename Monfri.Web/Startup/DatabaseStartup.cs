@@ -50,6 +50,7 @@ public static class DatabaseStartup
         await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(stopping);
         var report = await app.Services.GetRequiredService<IdentitySeeder>().SeedAsync(stopping);
         await app.Services.GetRequiredService<DefaultPipelineSeeder>().SeedAsync(stopping);
+        await app.Services.GetRequiredService<Monfri.Infrastructure.Ingestion.SourceBootstrapper>().SeedAsync(stopping);
         // Last: it fills the workspace other seeders have set up (roles, the admin, the default pipeline).
         var demo = await app.Services.GetRequiredService<DemoDataSeeder>().SeedAsync(stopping);
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, report, demo));

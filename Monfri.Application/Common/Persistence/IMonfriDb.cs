@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Common.Persistence;
@@ -24,6 +25,10 @@ public interface IMonfriDb : IAsyncDisposable
     DbSet<WorkspaceSettings> WorkspaceSettings { get; }
     DbSet<ImportJob> ImportJobs { get; }
     DbSet<ImportRowIssue> ImportRowIssues { get; }
+    DbSet<Source> Sources { get; }
+    DbSet<ProfileIdentity> ProfileIdentities { get; }
+    DbSet<ProfileMerge> ProfileMerges { get; }
+    DbSet<BlockedIdentifier> BlockedIdentifiers { get; }
 
     /// <summary>Users as the CRM needs them (owners, assignees): id, name, email.</summary>
     IQueryable<UserRef> UserRefs { get; }

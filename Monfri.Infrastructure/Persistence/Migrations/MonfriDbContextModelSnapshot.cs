@@ -209,6 +209,176 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Monfri.Domain.Cdp.BlockedIdentifier", b =>
+                {
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("value");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("Value")
+                        .HasName("pk_cdp_blocked_identifiers");
+
+                    b.ToTable("cdp_blocked_identifiers", (string)null);
+                });
+
+            modelBuilder.Entity("Monfri.Domain.Cdp.ProfileIdentity", b =>
+                {
+                    b.Property<string>("Type")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("value");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.HasKey("Type", "Value")
+                        .HasName("pk_cdp_identities");
+
+                    b.HasIndex("PersonId", "Type")
+                        .HasDatabaseName("ix_cdp_identities_person_id_type");
+
+                    b.ToTable("cdp_identities", (string)null);
+                });
+
+            modelBuilder.Entity("Monfri.Domain.Cdp.ProfileMerge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("IdentityType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("identity_type");
+
+                    b.Property<string>("IdentityValue")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("identity_value");
+
+                    b.Property<Guid>("LoserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("loser_id");
+
+                    b.Property<string>("LoserSnapshot")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("loser_snapshot");
+
+                    b.Property<DateTimeOffset>("MergedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("merged_at");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.Property<Guid>("WinnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("winner_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cdp_profile_merges");
+
+                    b.HasIndex("LoserId", "MergedAt")
+                        .HasDatabaseName("ix_cdp_profile_merges_loser_id_merged_at");
+
+                    b.HasIndex("WinnerId", "MergedAt")
+                        .HasDatabaseName("ix_cdp_profile_merges_winner_id_merged_at");
+
+                    b.ToTable("cdp_profile_merges", (string)null);
+                });
+
+            modelBuilder.Entity("Monfri.Domain.Cdp.Source", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<string>>("AllowedOrigins")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("allowed_origins");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WriteKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("write_key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cdp_sources");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cdp_sources_name");
+
+                    b.HasIndex("WriteKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cdp_sources_write_key");
+
+                    b.ToTable("cdp_sources", (string)null);
+                });
+
             modelBuilder.Entity("Monfri.Domain.Crm.Activity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1421,6 +1591,16 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("Monfri.Domain.Cdp.ProfileIdentity", b =>
+                {
+                    b.HasOne("Monfri.Domain.Crm.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_cdp_identities_people_person_id");
                 });
 
             modelBuilder.Entity("Monfri.Domain.Crm.Activity", b =>

@@ -1,0 +1,62 @@
+using Monfri.Application.Cdp.Collection;
+
+namespace Monfri.Application.Cdp.Common;
+
+/// <summary>A source as the collection endpoints need it, looked up by write key on every request.</summary>
+public sealed record SourceKey(Guid Id, string Name, bool Enabled, IReadOnlyList<string> AllowedOrigins)
+{
+    public bool AllowsOrigin(string? origin) =>
+        AllowedOrigins.Count == 0 || origin is null || AllowedOrigins.Contains(Domain.Cdp.Source.NormalizeOrigin(origin), StringComparer.Ordinal);
+}
+
+/// <summary>Write key → source, cached: the collection path cannot afford a query per request.</summary>
+public interface ISourceDirectory
+{
+    ValueTask<SourceKey?> FindAsync(string writeKey, CancellationToken cancellationToken);
+
+    /// <summary>Forgets cached keys after a source changed (disabled, rotated) so the change takes effect at once.</summary>
+    void Invalidate();
+}
+
+/// <summary>The durable intake queue in front of the ingest workers.</summary>
+public interface IIngestIntake
+{
+    /// <summary>True while the queue is deeper than the configured limit: new requests get 429.</summary>
+    bool IsOverloaded { get; }
+
+    /// <summary>
+    /// Appends one request's accepted events (a JSON array) and returns once they are durable (committed with
+    /// <c>synchronous_commit</c> on). Throws only on a transient fault, which callers answer with 503.
+    /// </summary>
+    Task AppendAsync(Guid sourceId, DateTimeOffset receivedAt, byte[] eventsJson, int count, CancellationToken cancellationToken);
+}
+
+/// <summary>The last events each source received, with their validation result, for the source debugger.</summary>
+public interface ISourceDebugFeed
+{
+    void Record(Guid sourceId, IReadOnlyList<DebugEvent> events);
+
+    IReadOnlyList<DebugEvent> Recent(Guid sourceId);
+}
+
+/// <summary>One stored event as the profile timeline and the REST API show it.</summary>
+public sealed record ProfileEventDto(
+    Guid Id,
+    string Type,
+    string? Event,
+    string MessageId,
+    DateTimeOffset Timestamp,
+    DateTimeOffset ReceivedAt,
+    Guid SourceId,
+    string? UserId,
+    string? AnonymousId,
+    System.Text.Json.JsonElement? Properties,
+    System.Text.Json.JsonElement? Context);
+
+/// <summary>Reads of the event store and profile traits (hand-written SQL over the partitioned events table).</summary>
+public interface IProfileStore
+{
+    Task<Dictionary<string, object?>> TraitsAsync(Guid personId, CancellationToken cancellationToken);
+
+    Task<(IReadOnlyList<ProfileEventDto> Items, int Total)> EventsAsync(Guid personId, int pageIndex, int pageSize, CancellationToken cancellationToken);
+}

@@ -1,0 +1,52 @@
+using Mediator;
+using Monfri.Application.Cdp.Common;
+using Monfri.Application.Cdp.Profiles;
+using Monfri.Application.Cdp.Sources;
+using Monfri.Application.Common.Paging;
+
+namespace Monfri.Web.Endpoints.Cdp;
+
+/// <summary>/api/v1/sources and /api/v1/profiles — sources with their keys, profiles by any identifier, their events.</summary>
+public static class CdpEndpoints
+{
+    public static RouteGroupBuilder MapCdpEndpoints(this RouteGroupBuilder api)
+    {
+        var sources = api.MapGroup("/sources").WithTags("Sources");
+        sources.MapGet("/", async (IMediator mediator, CancellationToken ct) => (await mediator.Send(new ListSourcesQuery(), ct)).ToHttp())
+            .WithSummary("List sources with their write keys").Produces<IReadOnlyList<SourceDto>>();
+        sources.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => (await mediator.Send(new GetSourceQuery(id), ct)).ToHttp())
+            .WithSummary("Get a source").Produces<SourceDto>();
+        sources.MapPost("/", async (SourceInput input, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new CreateSourceCommand(input), ct)).ToHttp(s => TypedResults.Created($"/api/v1/sources/{s.Id}", s)))
+            .WithSummary("Create a source; its write key is generated").Produces<SourceDto>(StatusCodes.Status201Created);
+        sources.MapPut("/{id:guid}", async (Guid id, SourceInput input, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new UpdateSourceCommand(id, input), ct)).ToHttp())
+            .WithSummary("Rename, enable/disable a source or change its allowed origins").Produces<SourceDto>();
+        sources.MapPost("/{id:guid}/rotate-key", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new RotateSourceKeyCommand(id), ct)).ToHttp())
+            .WithSummary("Replace the write key; the old one is refused from now on").Produces<SourceDto>();
+
+        var profiles = api.MapGroup("/profiles").WithTags("Profiles");
+        profiles.MapGet("/{identity}", async (string identity, IMediator mediator, CancellationToken ct) =>
+                Split(identity) is var (type, value)
+                    ? (await mediator.Send(new GetProfileQuery(type, value), ct)).ToHttp()
+                    : BadIdentity())
+            .WithSummary("A profile by identifier, written {idType}:{value} (user_id:42, email:ann@example.com, anonymous_id:…, id:{personId})")
+            .Produces<ProfileDto>();
+        profiles.MapGet("/{identity}/events", async (string identity, int? pageIndex, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                Split(identity) is var (type, value)
+                    ? (await mediator.Send(new ListProfileEventsQuery(type, value, pageIndex ?? 0, pageSize ?? 50), ct)).ToHttp()
+                    : BadIdentity())
+            .WithSummary("A profile's events, newest first, paged").Produces<Page<ProfileEventDto>>();
+        return api;
+    }
+
+    private static (string Type, string Value)? Split(string identity)
+    {
+        var colon = identity.IndexOf(':', StringComparison.Ordinal);
+        return colon <= 0 || colon == identity.Length - 1 ? null : (identity[..colon], identity[(colon + 1)..]);
+    }
+
+    private static IResult BadIdentity() =>
+        TypedResults.Problem(statusCode: 400, title: "Bad identifier", detail: "Write the identifier as {idType}:{value}, e.g. user_id:42.");
+}
