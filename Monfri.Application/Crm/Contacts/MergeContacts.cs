@@ -130,10 +130,11 @@ internal static class ContactMergeFields
     ];
 
     /// <summary>
-    /// Everything that points at a person. Person data added later (the CDP's events, identities and segment
-    /// memberships) joins this list so that it follows the survivor too.
+    /// Everything that points at a person: CRM activities and deal links, and the CDP's identities, events and
+    /// computed traits (the same rows the ingest workers move when an event merges two profiles). A table that
+    /// references people joins this list, or a merge would delete its rows with the absorbed person.
     /// </summary>
-    public static readonly IReadOnlyList<MergeParticipant> Participants = [MoveActivitiesAsync, MoveDealLinksAsync];
+    public static readonly IReadOnlyList<MergeParticipant> Participants = [MoveActivitiesAsync, MoveDealLinksAsync, MoveIdentitiesAsync, MoveEventsAsync, MoveTraitsAsync];
 
     public static HashSet<string> Keys(IEnumerable<CustomFieldDefinition> definitions) =>
         [.. BuiltIn.Select(f => f.Key), .. definitions.Select(d => CustomFieldValues.FieldPrefix + d.Key)];
@@ -201,5 +202,31 @@ internal static class ContactMergeFields
             cancellationToken);
         var count = await db.DealContacts.Where(l => l.PersonId == absorbedId).ExecuteDeleteAsync(cancellationToken);
         return new MergeMoved(count, "deal", "deals");
+    }
+
+    private static async Task<MergeMoved> MoveIdentitiesAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
+    {
+        var count = await db.ProfileIdentities.Where(i => i.PersonId == absorbedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.PersonId, survivorId), cancellationToken);
+        return new MergeMoved(count, "identity", "identities");
+    }
+
+    private static async Task<MergeMoved> MoveEventsAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
+    {
+        // Events are written by COPY into a partitioned table that EF does not map.
+        var count = await db.Database.ExecuteSqlAsync($"UPDATE cdp_events SET person_id = {survivorId} WHERE person_id = {absorbedId}", cancellationToken);
+        return new MergeMoved(count, "event", "events");
+    }
+
+    private static async Task<MergeMoved> MoveTraitsAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
+    {
+        // The survivor's own traits win; the absorbed person's fill the gaps.
+        var count = await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO cdp_profile_traits (person_id, traits, updated_at) SELECT {survivorId}, traits, now() FROM cdp_profile_traits WHERE person_id = {absorbedId}
+            ON CONFLICT (person_id) DO UPDATE SET traits = excluded.traits || cdp_profile_traits.traits, updated_at = excluded.updated_at
+            """,
+            cancellationToken);
+        return new MergeMoved(count, "set of traits", "sets of traits");
     }
 }
