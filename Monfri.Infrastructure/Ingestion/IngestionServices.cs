@@ -26,6 +26,7 @@ public static class IngestionServices
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IngestWorkers>());
         services.AddSingleton<SourceBootstrapper>();
         services.AddSingleton<IProfileStore, ProfileStore>();
+        services.AddSingleton<Monfri.Application.Cdp.Profiles.IEventTimelineStore, EventTimelineStore>();
         return services;
     }
 }

@@ -1,0 +1,93 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
+using Monfri.Domain.Common;
+
+namespace Monfri.Application.Cdp.Profiles;
+
+/// <summary>The header of a person's profile page, for anonymous visitors and contacts alike.</summary>
+public sealed record PersonProfileDto(
+    Guid Id,
+    bool IsContact,
+    string DisplayName,
+    string? Email,
+    DateTimeOffset? FirstSeenAt,
+    DateTimeOffset? LastSeenAt,
+    string? LifecycleStage,
+    string? OwnerName,
+    IReadOnlyList<IdentityDto> Identities,
+    DeviceSummary? Device,
+    DateTimeOffset? KnownSince);
+
+/// <summary>One person's profile by person id.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record GetPersonProfileQuery(Guid PersonId) : IQuery<Result<PersonProfileDto>>;
+
+public sealed class GetPersonProfileHandler(IMonfriDbFactory dbFactory, IEventTimelineStore events, CrmAccess access)
+    : IQueryHandler<GetPersonProfileQuery, Result<PersonProfileDto>>
+{
+    public async ValueTask<Result<PersonProfileDto>> Handle(GetPersonProfileQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var person = await ProfileVisibility.FindAsync(db, access, query.PersonId, cancellationToken);
+        if (person is null)
+        {
+            return Result<PersonProfileDto>.NotFound("No such person.");
+        }
+
+        var identities = await db.ProfileIdentities.AsNoTracking().Where(i => i.PersonId == person.Id)
+            .OrderBy(i => i.Type).ThenBy(i => i.CreatedAt).Select(i => new IdentityDto(i.Type, i.Value)).ToListAsync(cancellationToken);
+        var owner = person.OwnerId is { } ownerId
+            ? await db.UserRefs.Where(u => u.Id == ownerId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        var device = EventContext.Summarize(await events.LatestContextAsync(person.Id, cancellationToken));
+        var knownSince = await ProfileVisibility.KnownSinceAsync(db, events, person.Id, person.IsContact, cancellationToken);
+        return new PersonProfileDto(
+            person.Id, person.IsContact, person.IsContact ? person.DisplayName : "Anonymous visitor", person.Email,
+            person.FirstSeenAt, person.LastSeenAt, person.IsContact ? person.LifecycleStage : null, person.IsContact ? owner : null,
+            identities, device, knownSince);
+    }
+}
+
+internal static class ProfileVisibility
+{
+    /// <summary>
+    /// The person if the current user may see them: contacts follow "reps see only their own records";
+    /// anonymous visitors belong to nobody and are visible to everyone who may read profiles.
+    /// </summary>
+    public static async Task<Domain.Crm.Person?> FindAsync(IMonfriDb db, CrmAccess access, Guid personId, CancellationToken cancellationToken)
+    {
+        var person = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Id == personId, cancellationToken);
+        if (person is null || (person.IsContact && !await access.CanSeeAsync(db, person.OwnerId, cancellationToken)))
+        {
+            return null;
+        }
+
+        return person;
+    }
+
+    /// <summary>
+    /// From when the person is known: their first identify (or event with a user id); for a contact that got
+    /// anonymous history only through a merge, the first merge into them. Null while they are anonymous.
+    /// </summary>
+    public static async Task<DateTimeOffset?> KnownSinceAsync(
+        IMonfriDb db, IEventTimelineStore events, Guid personId, bool isContact, CancellationToken cancellationToken)
+    {
+        if (!isContact)
+        {
+            return null;
+        }
+
+        if (await events.FirstIdentifiedAtAsync(personId, cancellationToken) is { } identified)
+        {
+            return identified;
+        }
+
+        return await db.ProfileMerges.AsNoTracking()
+            .Where(m => m.WinnerId == personId && m.Outcome == Domain.Cdp.MergeOutcome.Merged)
+            .OrderBy(m => m.MergedAt).Select(m => (DateTimeOffset?)m.MergedAt).FirstOrDefaultAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,78 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Cdp.Profiles;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Domain.Common;
+
+namespace Monfri.Application.Cdp.Visitors;
+
+/// <summary>One event of the live visitor stream: who, what, where from, when.</summary>
+public sealed record VisitorEventDto(
+    Guid Id,
+    Guid PersonId,
+    string Who,
+    bool Identified,
+    string Type,
+    string? Event,
+    string? Url,
+    string? Title,
+    string? Referrer,
+    string? Campaign,
+    string Source,
+    DateTimeOffset At);
+
+/// <summary>Someone with an event in the last few minutes.</summary>
+public sealed record ActiveVisitorDto(Guid PersonId, string Who, bool Identified, DateTimeOffset LastSeenAt);
+
+public sealed record VisitorStreamDto(IReadOnlyList<VisitorEventDto> Events, IReadOnlyList<ActiveVisitorDto> ActiveNow);
+
+/// <summary>
+/// The latest events across all sources (newest first, at most <c>Limit</c>) and who is active now (an event in
+/// the last five minutes). The visitor page loads this first and again on each live tick.
+/// </summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Marketing)]
+public sealed record ListVisitorEventsQuery(VisitorEventFilter Filter, int Limit = 200) : IQuery<Result<VisitorStreamDto>>;
+
+public sealed class ListVisitorEventsHandler(IMonfriDbFactory dbFactory, IEventTimelineStore store, TimeProvider clock)
+    : IQueryHandler<ListVisitorEventsQuery, Result<VisitorStreamDto>>
+{
+    public static readonly TimeSpan ActiveWindow = TimeSpan.FromMinutes(5);
+    private const int MaxActiveListed = 100;
+
+    public async ValueTask<Result<VisitorStreamDto>> Handle(ListVisitorEventsQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Limit is < 1 or > 500)
+        {
+            return Result<VisitorStreamDto>.Invalid("limit must be between 1 and 500.", "limit");
+        }
+
+        var events = await store.LatestEventsAsync(query.Filter, query.Limit, cancellationToken);
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var personIds = events.Select(e => e.PersonId).Distinct().ToList();
+        var people = await db.People.AsNoTracking().Where(p => personIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.IsContact, p.FirstName, p.LastName, p.Email }).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var sources = await db.Sources.AsNoTracking().Select(s => new { s.Id, s.Name }).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+
+        var rows = events.Select(e =>
+        {
+            var (url, title, referrer) = EventContext.Page(e.PropertiesJson, e.ContextJson);
+            var who = people.TryGetValue(e.PersonId, out var p) && p.IsContact
+                ? Name(p.FirstName, p.LastName, p.Email)
+                : e.AnonymousId ?? e.UserId ?? "Anonymous visitor";
+            return new VisitorEventDto(e.Id, e.PersonId, who, p?.IsContact == true, e.Type, e.Event, url, title, referrer,
+                EventContext.Campaign(e.ContextJson), sources.GetValueOrDefault(e.SourceId, "Unknown source"), e.Timestamp);
+        }).ToList();
+
+        var since = clock.GetUtcNow() - ActiveWindow;
+        var active = await db.People.AsNoTracking().Where(p => p.LastSeenAt >= since).OrderByDescending(p => p.LastSeenAt).Take(MaxActiveListed)
+            .Select(p => new { p.Id, p.IsContact, p.FirstName, p.LastName, p.Email, p.LastSeenAt }).ToListAsync(cancellationToken);
+        var activeNow = active.Select(p => new ActiveVisitorDto(
+            p.Id, p.IsContact ? Name(p.FirstName, p.LastName, p.Email) : "Anonymous visitor", p.IsContact, p.LastSeenAt!.Value)).ToList();
+        return new VisitorStreamDto(rows, activeNow);
+    }
+
+    private static string Name(string? first, string? last, string? email) =>
+        $"{first} {last}".Trim() is { Length: > 0 } name ? name : email ?? "Unnamed contact";
+}
