@@ -1,0 +1,213 @@
+using Monfri.Application.Cdp.Profiles;
+using Monfri.Application.Cdp.Visitors;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Crm.Activities.LogActivity;
+using Monfri.Application.Tests.Crm.Activities;
+using Monfri.Domain.Cdp;
+using Monfri.Domain.Common;
+using Monfri.Domain.Crm;
+using Monfri.TestSupport;
+
+namespace Monfri.Application.Tests.Cdp;
+
+public sealed class ProfileTimelineTests : IAsyncLifetime
+{
+    private CdpWorld _world = null!;
+
+    public async Task InitializeAsync() => _world = await CdpWorld.StartAsync(nameof(ProfileTimelineTests));
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    /// <summary>Alice reads three posts anonymously, signs up, then sales logs a call and opens a deal with her.</summary>
+    private async Task<Guid> AliceAsync(string userId)
+    {
+        var anon = $"anon-{Guid.NewGuid():N}";
+        await _world.SendAsync(CdpWorld.Page(anon, path: "/blog/1"), CdpWorld.Page(anon, path: "/blog/2"), CdpWorld.Page(anon, path: "/blog/3"));
+        await _world.ProcessAsync();
+        await _world.SendAsync(
+            CdpWorld.Identify(anon, userId, new { email = $"{userId}@example.com", firstName = "Alice", lastName = "Lee" }),
+            CdpWorld.Track(anon, userId, "Signed Up"));
+        await _world.ProcessAsync();
+        var alice = await _world.ProfileAsync(IdentityTypes.UserId, userId);
+        var call = await _world.App.SendAs(_world.Admin, new LogActivityCommand(ActivityType.Call, "Intro call", null, alice.Id, null, null, DateTimeOffset.UtcNow.AddSeconds(-30)));
+        Assert.True(call.IsSuccess, call.ErrorMessage);
+        await new CrmRecords(_world.App).DealAsync("Alice's plan", null, null, alice.Id);
+        return alice.Id;
+    }
+
+    private async Task<List<TimelineItemDto>> AllPagesAsync(Guid personId, int pageSize, string? kind = null, string? eventName = null)
+    {
+        var items = new List<TimelineItemDto>();
+        string? after = null;
+        do
+        {
+            var page = await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(personId, kind, eventName, after, pageSize));
+            Assert.True(page.IsSuccess, page.ErrorMessage);
+            Assert.True(page.Value.Items.Count <= pageSize);
+            items.AddRange(page.Value.Items);
+            after = page.Value.Next;
+        }
+        while (after is not null);
+
+        return items;
+    }
+
+    [Fact]
+    public async Task The_timeline_merges_events_activities_and_deal_stages_newest_first_across_pages()
+    {
+        var alice = await AliceAsync($"alice-{Guid.NewGuid():N}");
+
+        var items = await AllPagesAsync(alice, pageSize: 2);
+
+        Assert.Equal(
+            ["Deal Alice's plan created in Qualified", "Call: Intro call", "Signed Up", "Identified", "Viewed /blog/3", "Viewed /blog/2", "Viewed /blog/1"],
+            items.Select(i => i.Title));
+        Assert.Equal(
+            [TimelineKinds.Stage, TimelineKinds.Activity, TimelineKinds.Event, TimelineKinds.Event, TimelineKinds.Event, TimelineKinds.Event, TimelineKinds.Event],
+            items.Select(i => i.Kind));
+        Assert.Equal(items, await AllPagesAsync(alice, pageSize: 50));
+    }
+
+    [Fact]
+    public async Task The_posts_read_before_signing_up_are_marked_as_before_signup()
+    {
+        var alice = await AliceAsync($"alice-{Guid.NewGuid():N}");
+
+        var page = await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(alice));
+        var items = page.Value.Items;
+
+        Assert.Equal(["Viewed /blog/3", "Viewed /blog/2", "Viewed /blog/1"], items.Where(i => i.BeforeSignup).Select(i => i.Title));
+        var identify = Assert.Single(items, i => i.EventType == "identify");
+        Assert.Equal(identify.At, page.Value.KnownSince);
+        var profile = await _world.App.SendAs(_world.Admin, new GetPersonProfileQuery(alice));
+        Assert.Equal(("Alice Lee", true, identify.At), (profile.Value.DisplayName, profile.Value.IsContact, profile.Value.KnownSince));
+        Assert.Contains(profile.Value.Identities, i => i.Type == IdentityTypes.AnonymousId);
+        Assert.Contains(profile.Value.Identities, i => i.Type == IdentityTypes.UserId);
+    }
+
+    [Fact]
+    public async Task An_anonymous_visitor_has_no_signup_and_shows_as_an_anonymous_visitor()
+    {
+        var anon = $"anon-{Guid.NewGuid():N}";
+        await _world.SendAsync(CdpWorld.Page(anon, path: "/pricing"));
+        await _world.ProcessAsync();
+        var visitor = await _world.ProfileAsync(IdentityTypes.AnonymousId, anon);
+
+        var profile = await _world.App.SendAs(_world.Admin, new GetPersonProfileQuery(visitor.Id));
+        var timeline = await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(visitor.Id));
+
+        Assert.Equal(("Anonymous visitor", false, (DateTimeOffset?)null), (profile.Value.DisplayName, profile.Value.IsContact, profile.Value.KnownSince));
+        var only = Assert.Single(timeline.Value.Items);
+        Assert.False(only.BeforeSignup);
+    }
+
+    [Fact]
+    public async Task The_timeline_filters_by_kind_and_by_event_name()
+    {
+        var alice = await AliceAsync($"alice-{Guid.NewGuid():N}");
+
+        Assert.Equal(3, (await AllPagesAsync(alice, 2, kind: "page")).Count);
+        Assert.Equal(["Call: Intro call"], (await AllPagesAsync(alice, 2, kind: TimelineKinds.Activity)).Select(i => i.Title));
+        Assert.Equal(5, (await AllPagesAsync(alice, 2, kind: TimelineKinds.Event)).Count);
+        Assert.Equal(["Signed Up"], (await AllPagesAsync(alice, 2, eventName: "Signed Up")).Select(i => i.Title));
+        ResultAssert.Status(ResultStatus.Invalid, await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(alice, Kind: "nonsense")));
+        ResultAssert.Status(ResultStatus.Invalid, await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(alice, After: "garbage")));
+    }
+
+    [Fact]
+    public async Task An_event_keeps_its_properties_and_context_as_json_text()
+    {
+        var anon = $"anon-{Guid.NewGuid():N}";
+        await _world.SendAsync(new
+        {
+            type = "page", anonymousId = anon, messageId = Guid.NewGuid().ToString(), timestamp = CdpWorld.Now(),
+            properties = new { url = "https://example.com/<script>", title = "Pricing" },
+            context = new { userAgent = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15", locale = "de-DE", timezone = "Europe/Berlin" },
+        });
+        await _world.ProcessAsync();
+        var visitor = await _world.ProfileAsync(IdentityTypes.AnonymousId, anon);
+
+        var item = Assert.Single((await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(visitor.Id))).Value.Items);
+        var profile = (await _world.App.SendAs(_world.Admin, new GetPersonProfileQuery(visitor.Id))).Value;
+
+        Assert.Equal(("Viewed Pricing", "https://example.com/<script>"), (item.Title, item.Detail));
+        Assert.Contains("\"title\": \"Pricing\"", item.PropertiesJson, StringComparison.Ordinal);
+        Assert.Contains("Europe/Berlin", item.ContextJson, StringComparison.Ordinal);
+        Assert.Equal(new DeviceSummary("Safari", "macOS", "de-DE", "Europe/Berlin", null), profile.Device);
+    }
+
+    [Fact]
+    public async Task The_visitor_stream_shows_the_latest_events_with_filters_and_who_is_active_now()
+    {
+        var anon = $"anon-{Guid.NewGuid():N}";
+        var userId = $"vic-{Guid.NewGuid():N}";
+        await _world.SendAsync(
+            new
+            {
+                type = "page", anonymousId = anon, messageId = Guid.NewGuid().ToString(), timestamp = CdpWorld.Now(),
+                properties = new { url = $"https://example.com/{userId}/pricing", title = "Pricing", referrer = "https://news.example" },
+                context = new { campaign = new { source = "newsletter", medium = "email", name = "spring" } },
+            },
+            CdpWorld.Track(null, userId, "Ordered"));
+        await _world.ProcessAsync();
+        await _world.SendAsync(CdpWorld.Identify(null, userId, new { email = $"{userId}@example.com", firstName = "Vic" }));
+        await _world.ProcessAsync();
+
+        var byUrl = await _world.App.SendAs(_world.Admin, new ListVisitorEventsQuery(new VisitorEventFilter(UrlContains: $"{userId}/PRICING")));
+        var identified = await _world.App.SendAs(_world.Admin, new ListVisitorEventsQuery(new VisitorEventFilter(IdentifiedOnly: true)));
+        var ordered = await _world.App.SendAs(_world.Admin, new ListVisitorEventsQuery(new VisitorEventFilter(EventName: "Ordered", SourceId: _world.Source.Id), 5));
+
+        var page = Assert.Single(byUrl.Value.Events);
+        Assert.Equal((anon, false, "Pricing", "https://news.example", "newsletter / email / spring", "Website"),
+            (page.Who, page.Identified, page.Title, page.Referrer, page.Campaign, page.Source));
+        Assert.DoesNotContain(identified.Value.Events, e => e.Who == anon);
+        Assert.Contains(identified.Value.Events, e => e.Who == "Vic" && e.Identified);
+        Assert.All(ordered.Value.Events, e => Assert.Equal("Ordered", e.Event));
+        Assert.Contains(byUrl.Value.ActiveNow, a => a.Who == "Vic");
+        Assert.Contains(byUrl.Value.ActiveNow, a => a.PersonId == page.PersonId);
+    }
+
+    [Fact]
+    public async Task Sales_may_read_profiles_but_not_the_visitor_stream()
+    {
+        var (_, rep) = await _world.App.CreateUserAsync("Sam", Roles.Sales);
+
+        ResultAssert.Status(ResultStatus.Forbidden, await _world.App.SendAs(rep, new ListVisitorEventsQuery(new VisitorEventFilter())));
+        ResultAssert.Status(ResultStatus.NotFound, await _world.App.SendAs(rep, new GetPersonProfileQuery(Guid.NewGuid())));
+    }
+}
+
+/// <summary>With "reps see only their own records" on, a contact's profile follows its owner; visitors belong to no one.</summary>
+public sealed class ProfileOwnRecordsTests : IAsyncLifetime
+{
+    private CdpWorld _world = null!;
+
+    public async Task InitializeAsync()
+    {
+        _world = await CdpWorld.StartAsync(nameof(ProfileOwnRecordsTests));
+        await new CrmRecords(_world.App).RepsSeeOnlyOwnRecordsAsync();
+    }
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task A_rep_sees_the_profile_of_their_own_contacts_and_of_anonymous_visitors_only()
+    {
+        var (ann, annPrincipal) = await _world.App.CreateUserAsync("Ann", Roles.Sales);
+        var (_, bob) = await _world.App.CreateUserAsync("Bob", Roles.Sales);
+        var (_, marketer) = await _world.App.CreateUserAsync("Mo", Roles.Marketing);
+        var annsContact = await new CrmRecords(_world.App).ContactAsync("Carla", ownerId: ann.Id);
+        var anon = $"anon-{Guid.NewGuid():N}";
+        await _world.SendAsync(CdpWorld.Page(anon));
+        await _world.ProcessAsync();
+        var visitor = await _world.ProfileAsync(IdentityTypes.AnonymousId, anon);
+
+        ResultAssert.Status(ResultStatus.NotFound, await _world.App.SendAs(bob, new GetPersonProfileQuery(annsContact.Id)));
+        ResultAssert.Status(ResultStatus.NotFound, await _world.App.SendAs(bob, new GetProfileTimelineQuery(annsContact.Id)));
+        ResultAssert.Status(ResultStatus.Ok, await _world.App.SendAs(annPrincipal, new GetPersonProfileQuery(annsContact.Id)));
+        ResultAssert.Status(ResultStatus.Ok, await _world.App.SendAs(annPrincipal, new GetProfileTimelineQuery(annsContact.Id)));
+        ResultAssert.Status(ResultStatus.Ok, await _world.App.SendAs(marketer, new GetPersonProfileQuery(annsContact.Id)));
+        ResultAssert.Status(ResultStatus.Ok, await _world.App.SendAs(bob, new GetPersonProfileQuery(visitor.Id)));
+        ResultAssert.Status(ResultStatus.Ok, await _world.App.SendAs(bob, new GetProfileTimelineQuery(visitor.Id)));
+    }
+}
