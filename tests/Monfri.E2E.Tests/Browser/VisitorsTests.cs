@@ -77,4 +77,32 @@ public sealed class VisitorsTests(VisitorsAppFixture fixture) : IClassFixture<Vi
         await page.Locator("[data-testid=timeline-title]", new() { HasText = "Viewed Pricing" }).WaitForAsync();
         Assert.Equal(2, await page.Locator("[data-testid=timeline-item]").CountAsync());
     }
+
+    [Fact]
+    public async Task A_visitor_who_signs_up_shows_the_posts_read_before_signing_up_on_their_contact_page()
+    {
+        var anon = $"anon-{Guid.NewGuid():N}";
+        var email = $"alice.{Guid.NewGuid():N}@e2e.test";
+        await SendAsync(Page(anon, "https://shop.example/blog/1", "Post one"), Page(anon, "https://shop.example/blog/2", "Post two"));
+        await SendAsync(new
+        {
+            type = "identify", anonymousId = anon, userId = email, messageId = Guid.NewGuid().ToString(),
+            timestamp = DateTimeOffset.UtcNow.AddSeconds(1).ToString("O"), traits = new { email, firstName = "Alice", lastName = "Reader" },
+        });
+        var page = await fixture.Browser.NewPageAsync(fixture.App.BaseUrl);
+        await BrowserFixture.SignInAsync(page, MonfriProcess.AdminEmail, MonfriProcess.AdminPassword);
+        await BrowserFixture.GotoAsync(page, "/visitors");
+        var row = page.Locator("[data-testid=visitor-events] tbody tr", new() { HasText = "Alice Reader" }).First;
+        await row.WaitForAsync();
+
+        await row.Locator("[data-testid=visitor-who] a").ClickAsync();
+
+        // A contact's profile is its contact page, opened on the profile tab.
+        await page.WaitForURLAsync("**/contacts/*?tab=profile");
+        await page.Locator("[data-testid=contact-name]", new() { HasText = "Alice Reader" }).WaitForAsync();
+        var divider = page.Locator("[data-testid=before-signup-divider]");
+        await divider.WaitForAsync();
+        Assert.Contains("2 page views while anonymous", await divider.TextContentAsync() ?? "", StringComparison.Ordinal);
+        Assert.Equal(2, await page.Locator("[data-testid=timeline-item][data-before-signup=true]").CountAsync());
+    }
 }
