@@ -1,7 +1,6 @@
 using System.Text;
 using Monfri.Application.Cdp.Profiles;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Monfri.Infrastructure.Ingestion;
 
@@ -51,10 +50,15 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
 
     public async Task<DateTimeOffset?> FirstIdentifiedAtAsync(Guid personId, CancellationToken cancellationToken)
     {
+        // Walks the person's index from the oldest end and stops at the first match: the signup is usually early.
         await using var command = dataSource.CreateCommand(
-            """SELECT min("timestamp") FROM cdp_events WHERE person_id = $1 AND (type = 'identify' OR user_id IS NOT NULL)""");
+            """
+            SELECT "timestamp" FROM cdp_events WHERE person_id = $1 AND (type = 'identify' OR user_id IS NOT NULL)
+            ORDER BY "timestamp" LIMIT 1
+            """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = personId });
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
     }
 
     public async Task<string?> LatestContextAsync(Guid personId, CancellationToken cancellationToken)

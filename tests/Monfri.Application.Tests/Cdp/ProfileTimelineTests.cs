@@ -168,6 +168,50 @@ public sealed class ProfileTimelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_person_with_100000_events_pages_to_the_oldest_without_gaps_or_repeats()
+    {
+        var anon = $"anon-{Guid.NewGuid():N}";
+        await _world.SendAsync(CdpWorld.Page(anon, path: "/first"));
+        await _world.ProcessAsync();
+        var visitor = await _world.ProfileAsync(IdentityTypes.AnonymousId, anon);
+        // Many share a timestamp (ten per millisecond), so paging has to order ties by id as well.
+        await _world.ScalarAsync($"""
+            WITH inserted AS (
+                INSERT INTO cdp_events (id, source_id, person_id, message_id, type, event, "timestamp", received_at, anonymous_id)
+                SELECT gen_random_uuid(), '{_world.Source.Id}', '{visitor.Id}', 'bulk-' || i, 'track', 'Scrolled',
+                       date_trunc('month', now()) + (i / 10) * interval '1 millisecond', now(), '{anon}'
+                FROM generate_series(1, 100000) AS i
+                RETURNING 1)
+            SELECT count(*) FROM inserted
+            """);
+        await _world.ScalarAsync("ANALYZE cdp_events");
+
+        var seen = new HashSet<string>();
+        TimelineItemDto? previous = null;
+        string? after = null;
+        var pages = 0;
+        do
+        {
+            var page = await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(visitor.Id, After: after, PageSize: 200));
+            Assert.True(page.IsSuccess, page.ErrorMessage);
+            foreach (var item in page.Value.Items)
+            {
+                Assert.True(seen.Add(item.Id), $"{item.Id} was listed twice");
+                Assert.True(previous is null || previous.At > item.At || (previous.At == item.At && string.CompareOrdinal(previous.Id, item.Id) > 0),
+                    "The timeline is not newest first");
+                previous = item;
+            }
+
+            after = page.Value.Next;
+            pages++;
+        }
+        while (after is not null);
+
+        Assert.Equal(100_001, seen.Count);
+        Assert.Equal(501, pages);
+    }
+
+    [Fact]
     public async Task Sales_may_read_profiles_but_not_the_visitor_stream()
     {
         var (_, rep) = await _world.App.CreateUserAsync("Sam", Roles.Sales);
