@@ -75,6 +75,7 @@ public static class DependencyInjection
         api.MapActivityEndpoints();
         api.MapImportEndpoints();
         api.MapCdpEndpoints();
+        api.MapPeopleEndpoints();
 
         app.MapAccountEndpoints();
         app.MapCollectEndpoints();
