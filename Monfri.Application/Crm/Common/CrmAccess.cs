@@ -19,10 +19,17 @@ public sealed class CrmAccess(ICurrentUser currentUser)
 
     public bool CanConfigure => currentUser.IsSystem || CrmRoles.Configure.Any(currentUser.IsInRole);
 
+    /// <summary>
+    /// Whether someone with these roles is limited to their own records when the workspace turns the rule on:
+    /// Sales users who are not also Managers or Admins. Shared with the live feed's audience rule.
+    /// </summary>
+    public static bool IsSubjectToOwnRecordsRule(Func<string, bool> isInRole) =>
+        isInRole(Roles.Sales) && !isInRole(Roles.Admin) && !isInRole(Roles.Manager);
+
     /// <summary>Whether the current user is limited to their own records right now.</summary>
     public async Task<bool> OwnRecordsOnlyAsync(IMonfriDb db, CancellationToken cancellationToken)
     {
-        if (currentUser.IsSystem || currentUser.IsInRole(Roles.Admin) || currentUser.IsInRole(Roles.Manager) || !currentUser.IsInRole(Roles.Sales))
+        if (currentUser.IsSystem || !IsSubjectToOwnRecordsRule(currentUser.IsInRole))
         {
             return false;
         }
