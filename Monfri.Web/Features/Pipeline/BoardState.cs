@@ -39,8 +39,18 @@ public sealed class BoardState
     private readonly Dictionary<Guid, List<LiveUpdate>> _held = [];
     private Dictionary<Guid, List<BoardCard>>? _columns;
 
-    public BoardState(Board board)
+    /// <param name="board">The board as read from the server.</param>
+    /// <param name="previous">The state this one replaces (a reload): its held cards stay held, with what waited for them.</param>
+    public BoardState(Board board, BoardState? previous = null)
     {
+        if (previous is not null)
+        {
+            foreach (var (id, waiting) in previous._held)
+            {
+                _held[id] = waiting;
+            }
+        }
+
         Pipeline = board.Pipeline;
         Filter = board.Filter;
         DefaultCurrency = board.DefaultCurrency;
