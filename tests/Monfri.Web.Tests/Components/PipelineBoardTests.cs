@@ -56,7 +56,7 @@ public sealed class PipelineBoardTests : MudTestContext, IAsyncLifetime
         Render<MudDialogProvider>();
         _snackbars = Render<MudSnackbarProvider>();
         var board = Render<PipelineBoard>(p => p.Add(c => c.PipelineId, pipelineId));
-        board.WaitForAssertion(() => Assert.Contains("Live", board.Find("[data-testid=board-live]").TextContent, StringComparison.Ordinal));
+        board.WaitForAssertion(() => Assert.Contains("Live", board.Find("[data-testid=board-live]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         return board;
     }
 
@@ -102,7 +102,7 @@ public sealed class PipelineBoardTests : MudTestContext, IAsyncLifetime
         ResultAssert.Status(Application.Common.Results.ResultStatus.Ok,
             await _app.SendAs(rita, new MoveDealToStageCommand(pilot.Id, pipeline.Stage("Proposal").Id, pilot.Stage.Id, pilot.Version)));
 
-        board.WaitForAssertion(() => Assert.Equal(["Gamma rollout", "Acme pilot"], CardNames(board, "Proposal")));
+        board.WaitForAssertion(() => Assert.Equal(["Gamma rollout", "Acme pilot"], CardNames(board, "Proposal")), TimeSpan.FromSeconds(10));
         Assert.Equal(["Beta seats"], CardNames(board, "Qualification"));
         Assert.Equal("1", Text(Column(board, "Qualification"), "column-count"));
         Assert.Equal("4,000 EUR", Text(Column(board, "Proposal"), "column-total"));
@@ -119,7 +119,7 @@ public sealed class PipelineBoardTests : MudTestContext, IAsyncLifetime
 
         await board.Find($"[data-deal-id='{deal.Id}']").KeyDownAsync(new KeyboardEventArgs { Key = "ArrowRight", ShiftKey = true });
 
-        board.WaitForAssertion(() => Assert.Equal(["Keyboard deal"], CardNames(board, "Needs analysis")));
+        board.WaitForAssertion(() => Assert.Equal(["Keyboard deal"], CardNames(board, "Needs analysis")), TimeSpan.FromSeconds(10));
         Assert.Empty(CardNames(board, "Qualification"));
         Assert.Equal(2, await _app.HistoryCountAsync(deal.Id));
     }
@@ -142,9 +142,9 @@ public sealed class PipelineBoardTests : MudTestContext, IAsyncLifetime
 
         await Column(board, "Proposal").TriggerEventAsync("ondrop", new DragEventArgs());
 
-        board.WaitForAssertion(() => Assert.Equal(["Contested"], CardNames(board, "Negotiation")));
+        board.WaitForAssertion(() => Assert.Equal(["Contested"], CardNames(board, "Negotiation")), TimeSpan.FromSeconds(10));
         Assert.Empty(CardNames(board, "Proposal"));
-        _snackbars.WaitForAssertion(() => Assert.Contains("Someone else moved or changed Contested a moment ago. It is in Negotiation now", _snackbars.Markup, StringComparison.Ordinal));
+        _snackbars.WaitForAssertion(() => Assert.Contains("Someone else moved or changed Contested a moment ago. It is in Negotiation now", _snackbars.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Equal(2, await _app.HistoryCountAsync(deal.Id));
     }
 
@@ -162,7 +162,7 @@ public sealed class PipelineBoardTests : MudTestContext, IAsyncLifetime
             await _app.CreateDealAsync(ben, new CreateDealCommand { Name = "Ben's secret" });
             await _app.CreateDealAsync(ann, new CreateDealCommand { Name = "Ann's new one" });
 
-            board.WaitForAssertion(() => Assert.Equal(["Ann's new one"], CardNames(board, "Qualification")));
+            board.WaitForAssertion(() => Assert.Equal(["Ann's new one"], CardNames(board, "Qualification")), TimeSpan.FromSeconds(10));
             Assert.DoesNotContain("Ben's secret", board.Markup, StringComparison.Ordinal);
         }
         finally
