@@ -27,6 +27,7 @@ public sealed class PipelineBoardTests : MudTestContext, IAsyncLifetime
     private MonfriServices _app = null!;
     private AsyncServiceScope _scope;
     private IRenderedComponent<MudSnackbarProvider> _snackbars = null!;
+    private IRenderedComponent<MudDialogProvider> _dialogs = null!;
 
     async Task IAsyncLifetime.InitializeAsync() => _app = await MonfriServices.StartAsync(nameof(PipelineBoardTests));
 
@@ -53,7 +54,7 @@ public sealed class PipelineBoardTests : MudTestContext, IAsyncLifetime
         auth.SetRoles(Roles.All.Where(user.IsInRole).ToArray());
         auth.SetClaims(user.FindFirst(ClaimTypes.NameIdentifier)!);
         Render<MudPopoverProvider>();
-        Render<MudDialogProvider>();
+        _dialogs = Render<MudDialogProvider>();
         _snackbars = Render<MudSnackbarProvider>();
         var board = Render<PipelineBoard>(p => p.Add(c => c.PipelineId, pipelineId));
         board.WaitForAssertion(() => Assert.Contains("Live", board.Find("[data-testid=board-live]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
@@ -145,6 +146,34 @@ public sealed class PipelineBoardTests : MudTestContext, IAsyncLifetime
         board.WaitForAssertion(() => Assert.Equal(["Contested"], CardNames(board, "Negotiation")), TimeSpan.FromSeconds(10));
         Assert.Empty(CardNames(board, "Proposal"));
         _snackbars.WaitForAssertion(() => Assert.Contains("Someone else moved or changed Contested a moment ago. It is in Negotiation now", _snackbars.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Equal(2, await _app.HistoryCountAsync(deal.Id));
+    }
+
+    [Fact]
+    public async Task Dropping_a_card_on_a_stage_that_needs_a_missing_field_asks_for_it_then_moves()
+    {
+        var admin = await _app.AdminAsync();
+        var (_, rita) = await _app.CreateUserAsync("Rita", Roles.Sales);
+        var pipeline = await _app.DefaultPipelineAsync();
+        var proposal = pipeline.Stage("Proposal");
+        ResultAssert.Status(Application.Common.Results.ResultStatus.Ok, await _app.SendAs(admin,
+            new Application.Crm.Pipelines.UpdatePipelineStage.UpdatePipelineStageCommand(pipeline.Id, proposal.Id, proposal.Name, proposal.Probability, null, [DealFields.Amount])));
+        var deal = await _app.CreateDealAsync(rita, new CreateDealCommand { Name = "No amount yet" });
+        var board = Open(rita, pipeline.Id);
+
+        await board.Find($"[data-deal-id='{deal.Id}']").TriggerEventAsync("ondragstart", new DragEventArgs());
+        // The drop's handler waits for the dialog, so it completes only after the dialog is answered.
+        var drop = Column(board, "Proposal").TriggerEventAsync("ondrop", new DragEventArgs());
+
+        _dialogs.WaitForAssertion(() => Assert.Contains("Amount is required to enter Proposal.", _dialogs.Find("[data-testid=required-fields-message]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Equal(["No amount yet"], CardNames(board, "Qualification"));
+        _dialogs.WaitForAssertion(() => _dialogs.Find("input[data-testid=deal-amount]"), TimeSpan.FromSeconds(10));
+        await _dialogs.Find("input[data-testid=deal-amount]").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "2500" });
+        await _dialogs.Find("[data-testid=required-fields-save]").ClickAsync(new MouseEventArgs());
+        await drop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        board.WaitForAssertion(() => Assert.Equal(["No amount yet"], CardNames(board, "Proposal")), TimeSpan.FromSeconds(10));
+        Assert.Equal("2,500 EUR", Text(Column(board, "Proposal"), "column-total"));
         Assert.Equal(2, await _app.HistoryCountAsync(deal.Id));
     }
 
