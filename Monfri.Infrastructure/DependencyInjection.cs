@@ -89,6 +89,9 @@ public static class DependencyInjection
     {
         var options = configuration.GetSection(LiveFeedOptions.Section).Get<LiveFeedOptions>() ?? new LiveFeedOptions();
         services.AddSingleton<LiveFanout>();
+        services.AddSingleton<OwnRecordsAudience>();
+        services.AddSingleton<ILiveAudience>(sp => sp.GetRequiredService<OwnRecordsAudience>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OwnRecordsAudience>());
         if (options.Transport == LiveFeedTransport.Postgres)
         {
             services.AddSingleton<ILiveFeed, PostgresLiveFeed>();

@@ -26,7 +26,9 @@ public static class DependencyInjection
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSignalR();
-        services.AddHostedService<LiveHubRelay>();
+        services.AddSingleton<LiveHubSubscriptions>();
+        services.AddScoped<CircuitReconnects>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitReconnects>());
         services.AddProblemDetails();
         services.AddSingleton<CollectHandler>();
         services.AddExceptionHandler<BadRequestProblemHandler>();

@@ -10,8 +10,8 @@ namespace Monfri.Infrastructure.Live;
 /// receives it through <see cref="PostgresLiveListener"/> and fans it out to its own subscribers.
 /// NOTIFY is transactional and ordered per sending session, and needs no extra server.
 /// </summary>
-public sealed class PostgresLiveFeed(LiveFanout fanout, TimeProvider clock, NpgsqlDataSource dataSource)
-    : LiveFeedBase(fanout, clock)
+public sealed class PostgresLiveFeed(LiveFanout fanout, TimeProvider clock, NpgsqlDataSource dataSource, ILiveAudience? audience = null)
+    : LiveFeedBase(fanout, clock, audience)
 {
     public const string Channel = "monfri_live";
 

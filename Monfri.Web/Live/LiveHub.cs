@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Monfri.Application.Common.Live;
@@ -8,27 +9,83 @@ namespace Monfri.Web.Live;
 /// /hubs/live — the live feed for clients outside the app (wallboards, scripts, tests). Connect with the
 /// cookie or an API token (<c>?access_token=</c>), call <c>Subscribe(topic)</c>, receive <c>update</c>
 /// messages. Blazor components read the feed directly; the server never connects to its own hub.
+/// Each subscription is the connection's own feed subscription, so the same rules decide what a hub client
+/// and a screen receive — a rep limited to their own records never gets another rep's deal here either.
 /// </summary>
 [Authorize]
-public sealed class LiveHub : Hub
+public sealed class LiveHub(ILiveFeed feed, LiveHubSubscriptions subscriptions, IHubContext<LiveHub> hub) : Hub
 {
     public const string Path = "/hubs/live";
     public const string UpdateMethod = "update";
 
-    public async Task Subscribe(string topic)
+    public Task Subscribe(string topic)
     {
-        if (!LiveTopics.IsValid(topic))
+        var connectionId = Context.ConnectionId;
+        var subscription = feed.Subscribe(topic, Context.User!, update =>
+            new ValueTask(hub.Clients.Client(connectionId).SendAsync(UpdateMethod, update, CancellationToken.None)));
+        if (!subscription.IsSuccess)
         {
-            throw new HubException($"'{topic}' is not a live topic.");
+            throw new HubException(subscription.Status == Application.Common.Results.ResultStatus.Forbidden
+                ? $"You may not follow '{topic}'."
+                : $"'{topic}' is not a live topic.");
         }
 
-        if (!LiveTopics.CanRead(Context.User!, topic))
-        {
-            throw new HubException($"You may not follow '{topic}'.");
-        }
-
-        await Groups.AddToGroupAsync(Context.ConnectionId, topic);
+        subscriptions.Add(connectionId, topic, subscription.Value);
+        return Task.CompletedTask;
     }
 
-    public Task Unsubscribe(string topic) => Groups.RemoveFromGroupAsync(Context.ConnectionId, topic);
+    public Task Unsubscribe(string topic)
+    {
+        subscriptions.Remove(Context.ConnectionId, topic);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        subscriptions.RemoveAll(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+}
+
+/// <summary>The feed subscriptions of this node's hub connections, ended when a connection unsubscribes or goes away.</summary>
+public sealed class LiveHubSubscriptions : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, IDisposable>> _byConnection = new();
+
+    public void Add(string connectionId, string topic, IDisposable subscription)
+    {
+        var topics = _byConnection.GetOrAdd(connectionId, _ => new ConcurrentDictionary<string, IDisposable>(StringComparer.Ordinal));
+        if (!topics.TryAdd(topic, subscription))
+        {
+            // Already following it: one subscription per topic, so updates are not delivered twice.
+            subscription.Dispose();
+        }
+    }
+
+    public void Remove(string connectionId, string topic)
+    {
+        if (_byConnection.TryGetValue(connectionId, out var topics) && topics.TryRemove(topic, out var subscription))
+        {
+            subscription.Dispose();
+        }
+    }
+
+    public void RemoveAll(string connectionId)
+    {
+        if (_byConnection.TryRemove(connectionId, out var topics))
+        {
+            foreach (var subscription in topics.Values)
+            {
+                subscription.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var connectionId in _byConnection.Keys)
+        {
+            RemoveAll(connectionId);
+        }
+    }
 }

@@ -1,19 +1,31 @@
 using Monfri.Benchmarks;
+using Monfri.Benchmarks.Board;
 
-// Usage: dotnet run -c Release --project bench/Monfri.Benchmarks [-- import [rows] | contacts-list [contacts] [runs]]
-var benchmark = args.ElementAtOrDefault(0) ?? "import";
-switch (benchmark)
+// One entry point, one benchmark per argument (see docs/benchmarks.md):
+//   dotnet run -c Release --project bench/Monfri.Benchmarks -- import [rows]
+//   dotnet run -c Release --project bench/Monfri.Benchmarks -- contacts-list [contacts] [runs]
+//   dotnet run -c Release --project bench/Monfri.Benchmarks -- board [options]
+var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
-    case "import":
-        var rows = int.TryParse(args.ElementAtOrDefault(1), out var n) ? n : 100_000;
-        await ImportBenchmark.RunAsync(rows);
+    ["import"] = async options =>
+    {
+        await ImportBenchmark.RunAsync(int.TryParse(options.ElementAtOrDefault(0), out var rows) ? rows : 100_000);
         return 0;
-    case "contacts-list":
-        var contacts = int.TryParse(args.ElementAtOrDefault(1), out var c) ? c : 100_000;
-        var runs = int.TryParse(args.ElementAtOrDefault(2), out var r) ? r : 30;
-        await ContactListBenchmark.RunAsync(contacts, runs);
+    },
+    ["contacts-list"] = async options =>
+    {
+        await ContactListBenchmark.RunAsync(
+            int.TryParse(options.ElementAtOrDefault(0), out var contacts) ? contacts : 100_000,
+            int.TryParse(options.ElementAtOrDefault(1), out var runs) ? runs : 30);
         return 0;
-    default:
-        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Available: import [rows], contacts-list [contacts] [runs]");
-        return 2;
+    },
+    ["board"] = BoardBenchmark.RunAsync,
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"Usage: dotnet run -c Release --project bench/Monfri.Benchmarks -- <{string.Join("|", benchmarks.Keys)}> [options]");
+    return 2;
 }
+
+return await run(args[1..]);

@@ -14,8 +14,15 @@ public interface ILiveFeed
     ValueTask PublishAsync(string topic, string kind, object? data = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Sends an update about one owned record: viewers limited to their own records receive it only when
+    /// <paramref name="scope"/> says the record is theirs (or was, as a <see cref="LiveScope.HiddenKind"/>).
+    /// </summary>
+    ValueTask PublishAsync(string topic, string kind, object? data, LiveScope scope, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Delivers the topic's updates to <paramref name="onUpdate"/>, in order, until the returned handle is
-    /// disposed. Refused (forbidden) when <paramref name="viewer"/> may not read the topic.
+    /// disposed. Refused (forbidden) when <paramref name="viewer"/> may not read the topic. Scoped updates
+    /// are shaped per viewer by the <see cref="ILiveAudience"/> on the way.
     /// </summary>
     Result<IDisposable> Subscribe(string topic, ClaimsPrincipal viewer, Func<LiveUpdate, ValueTask> onUpdate);
 }

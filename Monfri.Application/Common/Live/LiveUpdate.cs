@@ -6,14 +6,16 @@ namespace Monfri.Application.Common.Live;
 /// One change pushed to screens: <see cref="Kind"/> says what happened (e.g. <c>deal.moved</c>),
 /// <see cref="Data"/> carries what a screen needs to apply it without a reload. When <see cref="Data"/>
 /// could not be carried (too large for the cross-node transport) <see cref="Truncated"/> is set and the
-/// screen reloads its state instead.
+/// screen reloads its state instead. <see cref="Scope"/> names the owned record an update is about, so viewers
+/// limited to their own records only receive their own (see <see cref="ILiveAudience"/>).
 /// </summary>
 public sealed record LiveUpdate(
     string Topic,
     string Kind,
     JsonElement Data,
     DateTimeOffset PublishedAt,
-    bool Truncated = false)
+    bool Truncated = false,
+    LiveScope? Scope = null)
 {
     public T? DataAs<T>() => Truncated ? default : Data.Deserialize<T>(LiveJson.Options);
 }

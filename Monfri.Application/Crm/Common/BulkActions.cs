@@ -1,7 +1,9 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
+using Monfri.Application.Crm.Deals;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Domain.Crm;
@@ -44,7 +46,7 @@ public sealed class DeleteRecordsValidator : AbstractValidator<DeleteRecordsComm
     public DeleteRecordsValidator() => RuleFor(c => c.Ids).NotEmpty().WithMessage("Select at least one record.").Must(i => i.Count <= BulkActions.MaxRecords).WithMessage($"At most {BulkActions.MaxRecords} records at once.");
 }
 
-public sealed class BulkActions(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock)
+public sealed class BulkActions(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, ILiveFeed live)
     : ICommandHandler<AssignOwnerCommand, Result<BulkOutcome>>,
       ICommandHandler<AddTagCommand, Result<BulkOutcome>>,
       ICommandHandler<DeleteRecordsCommand, Result<BulkOutcome>>
@@ -59,22 +61,22 @@ public sealed class BulkActions(IMonfriDbFactory dbFactory, CrmAccess access, Ti
             return Result<BulkOutcome>.Invalid("The owner must be an active user.", nameof(command.OwnerId));
         }
 
-        return await ApplyAsync(db, command.ObjectType, command.Ids, r => r.AssignOwner(command.OwnerId, clock.GetUtcNow()), cancellationToken);
+        return await ApplyAsync(db, command.ObjectType, command.Ids, r => r.AssignOwner(command.OwnerId, clock.GetUtcNow()), DealLive.Updated, cancellationToken);
     }
 
     public async ValueTask<Result<BulkOutcome>> Handle(AddTagCommand command, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        return await ApplyAsync(db, command.ObjectType, command.Ids, r => r.AddTag(command.Tag.Trim(), clock.GetUtcNow()), cancellationToken);
+        return await ApplyAsync(db, command.ObjectType, command.Ids, r => r.AddTag(command.Tag.Trim(), clock.GetUtcNow()), DealLive.Updated, cancellationToken);
     }
 
     public async ValueTask<Result<BulkOutcome>> Handle(DeleteRecordsCommand command, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        return await ApplyAsync(db, command.ObjectType, command.Ids, r => db.Remove(r), cancellationToken);
+        return await ApplyAsync(db, command.ObjectType, command.Ids, r => db.Remove(r), DealLive.Deleted, cancellationToken);
     }
 
-    private async Task<Result<BulkOutcome>> ApplyAsync(IMonfriDb db, CrmObjectType type, IReadOnlyList<Guid> ids, Action<IBulkEditable> change, CancellationToken cancellationToken)
+    private async Task<Result<BulkOutcome>> ApplyAsync(IMonfriDb db, CrmObjectType type, IReadOnlyList<Guid> ids, Action<IBulkEditable> change, string dealKind, CancellationToken cancellationToken)
     {
         if (type == CrmObjectType.Deal && !access.CanEditDeals)
         {
@@ -88,12 +90,20 @@ public sealed class BulkActions(IMonfriDbFactory dbFactory, CrmAccess access, Ti
             CrmObjectType.Company => [.. await (await access.VisibleAsync(db, db.Companies.Where(c => wanted.Contains(c.Id)), cancellationToken)).ToListAsync(cancellationToken)],
             _ => [.. await (await access.VisibleAsync(db, db.Deals.Where(d => wanted.Contains(d.Id)), cancellationToken)).ToListAsync(cancellationToken)],
         };
+        var owners = records.OfType<Deal>().ToDictionary(d => d.Id, d => d.OwnerId);
         foreach (var record in records)
         {
             change(record);
         }
 
         await db.SaveChangesAsync(cancellationToken);
+
+        // Open boards follow deals changed in bulk like any other change (a reassigned deal leaves its old owner's board).
+        foreach (var deal in records.OfType<Deal>())
+        {
+            await live.PublishAsync(dealKind, DealSnapshot.Of(deal), cancellationToken, owners[deal.Id]);
+        }
+
         return new BulkOutcome(records.Count, wanted.Count - records.Count);
     }
 }

@@ -19,23 +19,24 @@ public sealed class CrmAccess(ICurrentUser currentUser)
 
     public bool CanConfigure => currentUser.IsSystem || CrmRoles.Configure.Any(currentUser.IsInRole);
 
+    /// <summary>
+    /// Whether someone with these roles is limited to their own records when the workspace turns the rule on:
+    /// Sales users who are not also Managers or Admins. Shared with the live feed's audience rule and with work
+    /// done later on a user's behalf (an import job).
+    /// </summary>
+    public static bool IsSubjectToOwnRecordsRule(Func<string, bool> isInRole) =>
+        isInRole(Roles.Sales) && !isInRole(Roles.Admin) && !isInRole(Roles.Manager);
+
     /// <summary>Whether the current user is limited to their own records right now.</summary>
     public async Task<bool> OwnRecordsOnlyAsync(IMonfriDb db, CancellationToken cancellationToken)
     {
-        if (currentUser.IsSystem || !IsLimitedRole(currentUser.IsInRole))
+        if (currentUser.IsSystem || !IsSubjectToOwnRecordsRule(currentUser.IsInRole))
         {
             return false;
         }
 
         return await db.WorkspaceSettings.AsNoTracking().Select(s => s.RepsSeeOnlyOwnRecords).FirstOrDefaultAsync(cancellationToken);
     }
-
-    /// <summary>
-    /// Whether a user with these roles falls under "reps see only their own records" when it is on: Sales
-    /// without Manager or Admin. Also used for work done later on a user's behalf (an import job).
-    /// </summary>
-    public static bool IsLimitedRole(Func<string, bool> isInRole) =>
-        isInRole(Roles.Sales) && !isInRole(Roles.Admin) && !isInRole(Roles.Manager);
 
     /// <summary>Narrows <paramref name="records"/> to what the current user may see.</summary>
     public async Task<IQueryable<T>> VisibleAsync<T>(IMonfriDb db, IQueryable<T> records, CancellationToken cancellationToken)

@@ -84,10 +84,11 @@ public sealed record DealSnapshot(
     Guid? OwnerId,
     decimal? Amount,
     double Position,
-    uint Version)
+    uint Version,
+    DateTimeOffset StageEnteredAt)
 {
     public static DealSnapshot Of(Deal deal) =>
-        new(deal.Id, deal.Name, deal.PipelineId, deal.StageId, deal.Status, deal.OwnerId, deal.Amount, deal.Position, deal.Version);
+        new(deal.Id, deal.Name, deal.PipelineId, deal.StageId, deal.Status, deal.OwnerId, deal.Amount, deal.Position, deal.Version, deal.StageEnteredAt);
 }
 
 /// <summary>What the deal form offers: pipelines with stages, possible owners, deal custom fields.</summary>

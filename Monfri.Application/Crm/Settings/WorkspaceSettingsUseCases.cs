@@ -1,6 +1,7 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -8,6 +9,12 @@ using Monfri.Domain.Crm;
 using Roles = Monfri.Domain.Common.Roles;
 
 namespace Monfri.Application.Crm.Settings;
+
+/// <summary>Published on <c>workspace</c> after the settings changed (data: the new settings), so every node's live audience rule follows.</summary>
+public static class WorkspaceSettingsLive
+{
+    public const string Changed = "workspace.settings.changed";
+}
 
 public sealed record WorkspaceSettingsDto(bool RepsSeeOnlyOwnRecords, IReadOnlyList<LifecycleStage> LifecycleStages, string DefaultCurrency, uint Version);
 
@@ -32,7 +39,7 @@ public sealed class UpdateWorkspaceSettingsValidator : AbstractValidator<UpdateW
     }
 }
 
-public sealed class WorkspaceSettingsHandler(IMonfriDbFactory dbFactory, TimeProvider clock)
+public sealed class WorkspaceSettingsHandler(IMonfriDbFactory dbFactory, TimeProvider clock, ILiveFeed live)
     : IQueryHandler<GetWorkspaceSettingsQuery, Result<WorkspaceSettingsDto>>,
       ICommandHandler<UpdateWorkspaceSettingsCommand, Result<WorkspaceSettingsDto>>
 {
@@ -67,7 +74,9 @@ public sealed class WorkspaceSettingsHandler(IMonfriDbFactory dbFactory, TimePro
             return Result<WorkspaceSettingsDto>.Conflict("Another admin changed the settings at the same moment. Reload and try again.");
         }
 
-        return ToDto(settings);
+        var saved = ToDto(settings);
+        await live.PublishAsync(LiveTopics.Workspace, WorkspaceSettingsLive.Changed, saved, cancellationToken);
+        return saved;
     }
 
     private static WorkspaceSettingsDto ToDto(WorkspaceSettings s) => new(s.RepsSeeOnlyOwnRecords, s.LifecycleStages, s.DefaultCurrency, s.Version);

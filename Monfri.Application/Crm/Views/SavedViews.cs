@@ -9,6 +9,12 @@ using Roles = Monfri.Domain.Common.Roles;
 
 namespace Monfri.Application.Crm.Views;
 
+/// <summary>Names starting with <see cref="ReservedPrefix"/> hold a screen's own state (a board's filter) and are not listed as views.</summary>
+public static class SavedViewNames
+{
+    public const string ReservedPrefix = "@";
+}
+
 public sealed record SavedViewDto(Guid Id, CrmObjectType ObjectType, string Name, string Definition);
 
 /// <summary>The signed-in user's saved views of one list.</summary>
@@ -26,7 +32,8 @@ public sealed class SaveViewValidator : AbstractValidator<SaveViewCommand>
 {
     public SaveViewValidator()
     {
-        RuleFor(c => c.Name).NotEmpty().WithMessage("Name the view.").MaximumLength(100);
+        RuleFor(c => c.Name).NotEmpty().WithMessage("Name the view.").MaximumLength(100)
+            .Must(n => !n.TrimStart().StartsWith(SavedViewNames.ReservedPrefix, StringComparison.Ordinal)).WithMessage($"A view name cannot start with {SavedViewNames.ReservedPrefix}.");
         RuleFor(c => c.Definition).NotEmpty().MaximumLength(20_000).Must(BeJson).WithMessage("The view definition is not valid JSON.");
     }
 
@@ -53,7 +60,7 @@ public sealed class SavedViewsHandler(IMonfriDbFactory dbFactory, ICurrentUser c
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         return await db.SavedViews.AsNoTracking()
-            .Where(v => v.UserId == currentUser.Id && v.ObjectType == query.ObjectType)
+            .Where(v => v.UserId == currentUser.Id && v.ObjectType == query.ObjectType && !v.Name.StartsWith(SavedViewNames.ReservedPrefix))
             .OrderBy(v => v.Name)
             .Select(v => new SavedViewDto(v.Id, v.ObjectType, v.Name, v.Definition))
             .ToListAsync(cancellationToken);

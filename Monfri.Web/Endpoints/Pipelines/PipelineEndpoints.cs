@@ -1,4 +1,6 @@
 using Mediator;
+using Monfri.Application.Crm.Deals;
+using Monfri.Application.Crm.Deals.GetBoard;
 using Monfri.Application.Crm.Pipelines;
 using Monfri.Application.Crm.Pipelines.AddPipelineStage;
 using Monfri.Application.Crm.Pipelines.CreatePipeline;
@@ -17,6 +19,9 @@ public static class PipelineEndpoints
 
     public sealed record StageOrderBody(IReadOnlyList<Guid> OpenStageIds);
 
+    /// <summary>Query string of a board: the same filters the board page offers.</summary>
+    public sealed record BoardRequest(Guid? OwnerId, DateOnly? CloseDateFrom, DateOnly? CloseDateTo, decimal? AmountMin, decimal? AmountMax, string? Tag, string? Search);
+
     public static RouteGroupBuilder MapPipelineEndpoints(this RouteGroupBuilder api)
     {
         var pipelines = api.MapGroup("/pipelines").WithTags("Pipelines");
@@ -24,6 +29,19 @@ public static class PipelineEndpoints
         pipelines.MapGet("/", async (IMediator mediator, CancellationToken ct) =>
                 (await mediator.Send(new ListPipelinesQuery(), ct)).ToHttp())
             .WithSummary("List pipelines with their stages in order").Produces<IReadOnlyList<PipelineDto>>();
+
+        pipelines.MapGet("/{id:guid}/board", async (Guid id, [AsParameters] BoardRequest request, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new GetBoardQuery(id, new BoardFilter
+                {
+                    OwnerId = request.OwnerId,
+                    CloseDateFrom = request.CloseDateFrom,
+                    CloseDateTo = request.CloseDateTo,
+                    AmountMin = request.AmountMin,
+                    AmountMax = request.AmountMax,
+                    Tag = request.Tag,
+                    Search = request.Search,
+                }), ct)).ToHttp())
+            .WithSummary("The pipeline's board: stages and the open deals you may see, with company, owner and next task").Produces<Board>();
 
         pipelines.MapPost("/", async (CreatePipelineCommand command, IMediator mediator, CancellationToken ct) =>
                 (await mediator.Send(command, ct)).ToHttp(p => TypedResults.Created($"/api/v1/pipelines/{p.Id}", p)))

@@ -111,3 +111,33 @@ window.monfri.searchShortcut = (component) => {
   };
   addEventListener("keydown", window.monfri._searchShortcut);
 };
+
+// Pipeline board: Blazor handles the drag events (dragstart, drop); this only does what must happen in the
+// browser — give the drag a payload (Firefox starts no drag without one) and outline the zone under the cursor.
+(() => {
+  let over = null;
+  const mark = zone => {
+    if (over === zone) return;
+    if (over) over.classList.remove("board-drop--over");
+    over = zone;
+    if (over) over.classList.add("board-drop--over");
+  };
+  document.addEventListener("dragstart", event => {
+    const card = event.target.closest && event.target.closest("[data-board-card]");
+    if (card && event.dataTransfer) {
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", card.dataset.dealId || "");
+    }
+  });
+  document.addEventListener("dragover", event => mark(event.target.closest ? event.target.closest("[data-drop-zone]") : null));
+  document.addEventListener("drop", () => mark(null));
+  document.addEventListener("dragend", () => mark(null));
+})();
+
+window.monfri.board = {
+  // After a keyboard move the card is drawn in another column: keep the focus on it.
+  focus(dealId) {
+    const card = document.querySelector(`[data-board-card][data-deal-id="${dealId}"]`);
+    if (card) card.focus();
+  },
+};

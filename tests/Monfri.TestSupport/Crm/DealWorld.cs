@@ -70,6 +70,8 @@ public static class DealWorld
 
         settings.Update(on, settings.LifecycleStages, settings.DefaultCurrency, DateTimeOffset.UtcNow);
         await db.SaveChangesAsync();
+        // Written behind the use case's back, so tell the live feed's audience rule as the use case would.
+        await app.Get<Monfri.Infrastructure.Live.OwnRecordsAudience>().ReloadAsync(CancellationToken.None);
     }
 
     public static async Task<int> HistoryCountAsync(this MonfriServices app, Guid dealId)
@@ -78,11 +80,11 @@ public static class DealWorld
         return await db.DealStageChanges.CountAsync(c => c.DealId == dealId);
     }
 
-    /// <summary>Collects what is published on a pipeline's topic.</summary>
-    public static async Task<LiveRecorder> RecordPipelineAsync(this MonfriServices app, Guid pipelineId)
+    /// <summary>Collects what is published on a pipeline's topic, as <paramref name="viewer"/> (default: the admin) receives it.</summary>
+    public static async Task<LiveRecorder> RecordPipelineAsync(this MonfriServices app, Guid pipelineId, ClaimsPrincipal? viewer = null)
     {
         var recorder = new LiveRecorder();
-        var subscription = app.Get<ILiveFeed>().Subscribe(LiveTopics.Pipeline(pipelineId), await app.AdminAsync(), update =>
+        var subscription = app.Get<ILiveFeed>().Subscribe(LiveTopics.Pipeline(pipelineId), viewer ?? await app.AdminAsync(), update =>
         {
             recorder.Updates.Enqueue(update);
             return ValueTask.CompletedTask;

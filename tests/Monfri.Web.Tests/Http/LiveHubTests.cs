@@ -52,6 +52,71 @@ public sealed class LiveHubTests(MonfriWebFactory factory) : IClassFixture<Monfr
         await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("Subscribe", "nonsense"));
     }
 
+    private HttpClient Admin => factory.ClientWithToken(MonfriWebFactory.AdminToken);
+
+    private async Task<(Guid Id, string Token)> RepAsync(string name)
+    {
+        var created = await Admin.PostAsJsonAsync("/api/v1/users", new { email = $"{name}{Guid.NewGuid():N}@web.test", displayName = name, password = "hub-user-password", roles = new[] { Roles.Sales } });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        using var scope = factory.Services.CreateScope();
+        var token = await scope.ServiceProvider.GetRequiredService<Monfri.Application.Common.Security.IIdentityService>()
+            .CreateApiTokenAsync(id, "hub", null, CancellationToken.None);
+        return (id, token.Value.Secret);
+    }
+
+    private async Task RepsSeeOnlyOwnRecordsAsync(bool on)
+    {
+        var settings = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/settings/workspace");
+        var saved = await Admin.PutAsJsonAsync("/api/v1/settings/workspace", new
+        {
+            repsSeeOnlyOwnRecords = on,
+            lifecycleStages = settings.GetProperty("lifecycleStages"),
+            defaultCurrency = settings.GetProperty("defaultCurrency").GetString(),
+            version = settings.GetProperty("version").GetUInt32(),
+        });
+        saved.EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task A_rep_limited_to_own_records_receives_only_their_own_deals_on_the_hub()
+    {
+        _ = factory.Services;
+        var (_, annToken) = await RepAsync("Ann");
+        var (_, benToken) = await RepAsync("Ben");
+        var pipeline = (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines"))[0];
+        var pipelineId = pipeline.GetProperty("id").GetGuid();
+        await RepsSeeOnlyOwnRecordsAsync(true);
+        try
+        {
+            await using var annHub = Connect(annToken);
+            await using var adminHub = Connect(MonfriWebFactory.AdminToken);
+            var annReceived = Channel.CreateUnbounded<JsonElement>();
+            var adminReceived = Channel.CreateUnbounded<JsonElement>();
+            annHub.On<JsonElement>("update", u => annReceived.Writer.TryWrite(u));
+            adminHub.On<JsonElement>("update", u => adminReceived.Writer.TryWrite(u));
+            await annHub.StartAsync();
+            await adminHub.StartAsync();
+            await annHub.InvokeAsync("Subscribe", $"pipeline:{pipelineId}");
+            await adminHub.InvokeAsync("Subscribe", $"pipeline:{pipelineId}");
+
+            (await factory.ClientWithToken(benToken).PostAsJsonAsync("/api/v1/deals", new { name = "Ben's secret deal" })).EnsureSuccessStatusCode();
+            (await factory.ClientWithToken(annToken).PostAsJsonAsync("/api/v1/deals", new { name = "Ann's own deal" })).EnsureSuccessStatusCode();
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var adminFirst = await adminReceived.Reader.ReadAsync(timeout.Token);
+            var adminSecond = await adminReceived.Reader.ReadAsync(timeout.Token);
+            Assert.Equal(["Ben's secret deal", "Ann's own deal"], new[] { adminFirst, adminSecond }.Select(u => u.GetProperty("data").GetProperty("name").GetString()));
+            var annFirst = await annReceived.Reader.ReadAsync(timeout.Token);
+            Assert.Equal("Ann's own deal", annFirst.GetProperty("data").GetProperty("name").GetString());
+            await Task.Delay(300);
+            Assert.False(annReceived.Reader.TryRead(out _));
+        }
+        finally
+        {
+            await RepsSeeOnlyOwnRecordsAsync(false);
+        }
+    }
+
     [Fact]
     public async Task The_hub_refuses_a_connection_without_credentials()
     {

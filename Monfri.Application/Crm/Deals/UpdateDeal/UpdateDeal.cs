@@ -46,6 +46,7 @@ public sealed class UpdateDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
         }
 
         var now = clock.GetUtcNow();
+        var previousOwner = deal.OwnerId;
         deal.Apply(details.Value, now);
         try
         {
@@ -56,7 +57,7 @@ public sealed class UpdateDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
             return Result<DealDetail>.Conflict(Changed);
         }
 
-        await live.PublishAsync(DealLive.Updated, DealSnapshot.Of(deal), cancellationToken);
+        await live.PublishAsync(DealLive.Updated, DealSnapshot.Of(deal), cancellationToken, previousOwner);
         return (await DealQueries.LoadAsync(db, deal.Id, now, cancellationToken))!;
     }
 }

@@ -50,7 +50,7 @@ public sealed class AddPipelineStageHandler(IMonfriDbFactory dbFactory, TimeProv
         // The new stage is reached through the tracked pipeline's collection; mark it new explicitly because its key is set client-side.
         db.PipelineStages.Add(stage);
         await db.SaveChangesAsync(cancellationToken);
-        await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), "pipeline.changed", new { pipeline.Id }, cancellationToken);
+        await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), PipelineLive.Changed, new { pipeline.Id }, cancellationToken);
         return pipeline.ToDto();
     }
 }

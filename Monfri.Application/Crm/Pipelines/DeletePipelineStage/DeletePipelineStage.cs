@@ -65,7 +65,7 @@ public sealed class DeletePipelineStageHandler(IMonfriDbFactory dbFactory, ICurr
 
         pipeline.RemoveStage(stage);
         await db.SaveChangesAsync(cancellationToken);
-        await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), "pipeline.changed", new { pipeline.Id }, cancellationToken);
+        await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), PipelineLive.Changed, new { pipeline.Id }, cancellationToken);
         return pipeline.ToDto();
     }
 

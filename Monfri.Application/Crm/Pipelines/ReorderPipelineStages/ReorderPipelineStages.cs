@@ -31,7 +31,7 @@ public sealed class ReorderPipelineStagesHandler(IMonfriDbFactory dbFactory, ILi
 
         pipeline.ReorderStages(command.OpenStageIds);
         await db.SaveChangesAsync(cancellationToken);
-        await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), "pipeline.changed", new { pipeline.Id }, cancellationToken);
+        await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), PipelineLive.Changed, new { pipeline.Id }, cancellationToken);
         return pipeline.ToDto();
     }
 }

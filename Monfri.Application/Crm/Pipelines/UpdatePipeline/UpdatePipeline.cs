@@ -40,7 +40,7 @@ public sealed class UpdatePipelineHandler(IMonfriDbFactory dbFactory, ILiveFeed 
         pipeline.Rename(name);
         pipeline.SetRules(command.NoSkippingStages, command.NoMovingBackwards);
         await db.SaveChangesAsync(cancellationToken);
-        await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), "pipeline.changed", new { pipeline.Id }, cancellationToken);
+        await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), PipelineLive.Changed, new { pipeline.Id }, cancellationToken);
         return pipeline.ToDto();
     }
 }

@@ -50,7 +50,7 @@ public sealed class UpdatePipelineStageHandler(IMonfriDbFactory dbFactory, ILive
 
         stage.Update(command.Name, stage.Order, command.Probability, command.RottingDays, command.RequiredFields);
         await db.SaveChangesAsync(cancellationToken);
-        await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), "pipeline.changed", new { pipeline.Id }, cancellationToken);
+        await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), PipelineLive.Changed, new { pipeline.Id }, cancellationToken);
         return pipeline.ToDto();
     }
 }

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Live;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Views;
+using Monfri.Domain.Common;
+using Monfri.Domain.Crm;
+
+namespace Monfri.Application.Crm.Deals.BoardFilters;
+
+/// <summary>The signed-in user's last filter on one pipeline's board (empty when they never set one).</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record GetBoardFilterQuery(Guid PipelineId) : IQuery<Result<BoardFilter>>;
+
+/// <summary>Remembers the user's filter on one pipeline's board, so the board opens the way they left it.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record SaveBoardFilterCommand(Guid PipelineId, BoardFilter Filter) : ICommand<Result>;
+
+public sealed class SaveBoardFilterValidator : AbstractValidator<SaveBoardFilterCommand>
+{
+    public SaveBoardFilterValidator()
+    {
+        RuleFor(c => c.Filter.Tag).MaximumLength(50).WithMessage("A tag has at most 50 characters.").OverridePropertyName("Tag");
+        RuleFor(c => c.Filter.Search).MaximumLength(200).WithMessage("Search for at most 200 characters.").OverridePropertyName("Search");
+    }
+}
+
+/// <summary>Board filters are kept as the user's saved views of deals, under a name reserved for the board.</summary>
+public sealed class BoardFilterHandler(IMonfriDbFactory dbFactory, ICurrentUser currentUser, TimeProvider clock)
+    : IQueryHandler<GetBoardFilterQuery, Result<BoardFilter>>,
+      ICommandHandler<SaveBoardFilterCommand, Result>
+{
+    public static string ViewName(Guid pipelineId) => $"{SavedViewNames.ReservedPrefix}board:{pipelineId}";
+
+    public async ValueTask<Result<BoardFilter>> Handle(GetBoardFilterQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var name = ViewName(query.PipelineId);
+        var definition = await db.SavedViews.AsNoTracking()
+            .Where(v => v.UserId == currentUser.Id && v.ObjectType == CrmObjectType.Deal && v.Name == name)
+            .Select(v => v.Definition)
+            .FirstOrDefaultAsync(cancellationToken);
+        try
+        {
+            return definition is null ? new BoardFilter() : JsonSerializer.Deserialize<BoardFilter>(definition, LiveJson.Options) ?? new BoardFilter();
+        }
+        catch (JsonException)
+        {
+            // A filter saved by an older version that no longer reads is simply forgotten.
+            return new BoardFilter();
+        }
+    }
+
+    public async ValueTask<Result> Handle(SaveBoardFilterCommand command, CancellationToken cancellationToken)
+    {
+        if (currentUser.Id is not { } userId)
+        {
+            return Result.Unauthorized("Sign in to keep board filters.");
+        }
+
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var name = ViewName(command.PipelineId);
+        var definition = JsonSerializer.Serialize(command.Filter, LiveJson.Options);
+        var view = await db.SavedViews.FirstOrDefaultAsync(v => v.UserId == userId && v.ObjectType == CrmObjectType.Deal && v.Name == name, cancellationToken);
+        if (view is null)
+        {
+            db.SavedViews.Add(SavedView.Create(userId, CrmObjectType.Deal, name, definition, clock.GetUtcNow()));
+        }
+        else
+        {
+            view.Update(name, definition, clock.GetUtcNow());
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two tabs of the same user saved at once; the other one's filter stands.
+            return Result.Conflict("The board filter was saved from another window at the same moment.");
+        }
+
+        return Result.Success();
+    }
+}
