@@ -6,9 +6,9 @@ using Xunit.Abstractions;
 namespace Monfri.Compat.Tests;
 
 /// <summary>
-/// Monfri killed with SIGKILL while an official SDK streams events at it, then restarted on the same database:
-/// whatever Monfri acknowledged survives, and the client's retries of requests cut off mid-flight are not
-/// stored a second time.
+/// Monfri killed with SIGKILL while an official SDK streams events at it, then restarted on the same database and
+/// data folder: whatever Monfri acknowledged survives, and what the client sends again — requests cut off by the
+/// kill, and requests Monfri stored but whose answer never reached the client — is not stored a second time.
 /// </summary>
 public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 {
@@ -22,13 +22,20 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         settings["Monfri__DataDirectory"] = _folder;
         var port = MonfriProcess.FreePort();
         var acked = new ConcurrentQueue<string>();
+        var ackedRetries = new ConcurrentQueue<string>();
         var log = new ConcurrentQueue<string>();
-        var first = await MonfriProcess.StartAsync(settings, port: port);
-        using var client = await NodeClients.StartScriptAsync("segment-stream.cjs", [first.BaseUrl, CompatMonfri.BackendKey], line =>
+        await using var first = await MonfriProcess.StartAsync(settings, port: port);
+        await using var proxy = new AnswerLosingProxy(port);
+        using var client = await NodeClients.StartScriptAsync("segment-stream.cjs", [proxy.BaseUrl, CompatMonfri.BackendKey], line =>
         {
             if (line.StartsWith("ack ", StringComparison.Ordinal))
             {
                 acked.Enqueue(line[4..]);
+            }
+            else if (line.StartsWith("ack-retry ", StringComparison.Ordinal))
+            {
+                ackedRetries.Enqueue(line[10..]);
+                acked.Enqueue(line[10..]);
             }
             else
             {
@@ -36,21 +43,45 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             }
         });
 
-        await UntilAsync(() => acked.Count >= 300, "the stream to get going", log);
-        first.Kill();
-        var ackedBeforeKill = acked.Count;
-        await using var second = await MonfriProcess.StartAsync(settings, port: port);
-        var ackedAtRestart = acked.Count;
-        await UntilAsync(() => acked.Count >= ackedAtRestart + 300, "acknowledgements after the restart", log);
-        await client.StandardInput.WriteLineAsync("stop");
-        await client.StandardInput.FlushAsync();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(100)))
+        DateTimeOffset killedAt;
+        int ackedBeforeKill, ackedAtRestart;
+        MonfriProcess? second = null;
+        try
         {
-            await client.WaitForExitAsync(timeout.Token);
-        }
+            await UntilAsync(() => Task.FromResult(acked.Count >= 300), "the stream to get going", log);
+            // For the last 300 ms before the kill Monfri's answers are lost on the way: it stored those requests, but
+            // as far as the client knows the server died before answering them, so it sends them again.
+            proxy.LoseAnswers(true);
+            await Task.Delay(300);
+            killedAt = DateTimeOffset.UtcNow;
+            first.Kill();
+            proxy.LoseAnswers(false);
+            ackedBeforeKill = acked.Count;
+            second = await MonfriProcess.StartAsync(settings, port: port);
+            ackedAtRestart = acked.Count;
+            await UntilAsync(() => Task.FromResult(acked.Count >= ackedAtRestart + 300), "acknowledgements after the restart", log);
+            await client.StandardInput.WriteLineAsync("stop");
+            await client.StandardInput.FlushAsync();
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(100)))
+            {
+                await client.WaitForExitAsync(timeout.Token);
+            }
 
-        Assert.True(client.ExitCode == 0, $"the client exited with {client.ExitCode}:\n{string.Join('\n', log)}");
-        await UntilAsync(() => CompatMonfri.IntakeIsEmptyAsync(database).GetAwaiter().GetResult(), "the workers to drain the intake", log);
+            Assert.True(client.ExitCode == 0, $"the client exited with {client.ExitCode}:\n{string.Join('\n', log)}");
+            await UntilAsync(() => CompatMonfri.IntakeIsEmptyAsync(database), "the workers to drain the intake", log);
+        }
+        finally
+        {
+            if (!client.HasExited)
+            {
+                client.Kill(entireProcessTree: true);
+            }
+
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+        }
 
         var ids = acked.ToArray();
         Assert.True(ackedBeforeKill > 0 && acked.Count > ackedAtRestart, $"acknowledged before the kill {ackedBeforeKill}, after the restart {acked.Count - ackedAtRestart}");
@@ -60,7 +91,12 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         Assert.True(missing.Count == 0, $"{missing.Count} of {ids.Length} acknowledged events are not stored, e.g. {string.Join(", ", missing.Take(5))}\n{string.Join('\n', log)}\n{second.Output}");
         Assert.All(stored, s => Assert.Equal(1, s.Value));
         Assert.Empty(await CompatMonfri.DuplicatesAsync(database));
-        output.WriteLine($"acknowledged: {ackedBeforeKill} before the kill, {ackedAtRestart - ackedBeforeKill} until the restarted Monfri was ready, {acked.Count - ackedAtRestart} after; client: {log.LastOrDefault()}");
+        // Acknowledged only on a retry, yet stored as received before the kill: the first copy was stored, the
+        // client never heard so and sent it again, and the second copy was dropped.
+        var cutOff = await ReceivedBeforeAsync(database, [.. ackedRetries], killedAt);
+        Assert.True(cutOff > 0, "no request whose answer was lost was retried and deduplicated");
+        output.WriteLine($"acknowledged: {ackedBeforeKill} before the kill, {ackedAtRestart - ackedBeforeKill} until the restarted Monfri was ready, "
+            + $"{acked.Count - ackedAtRestart} after; {cutOff} stored from requests whose answer was lost and that came again; client: {log.LastOrDefault()}");
     }
 
     private static async Task<Dictionary<string, long>> StoredCountsAsync(string database, string[] messageIds)
@@ -79,10 +115,20 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         return counts;
     }
 
-    private static async Task UntilAsync(Func<bool> condition, string what, ConcurrentQueue<string> log)
+    private static async Task<long> ReceivedBeforeAsync(string database, string[] messageIds, DateTimeOffset instant)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM cdp_events WHERE message_id = ANY($1) AND received_at < $2", connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = messageIds });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = instant });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, ConcurrentQueue<string> log)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
