@@ -55,7 +55,7 @@ public sealed class IngestEvent
             // group traits describe the company, not the person: their email is not the person's.
             Email = type != "group" && traits is { } tr ? EmailOf(tr) : null,
             ExternalIds = ExternalIdsOf(context),
-            PropertiesJson = payload?.GetRawText(),
+            PropertiesJson = type is "page" or "screen" ? WithCategory(payload, String(e, "category")) : payload?.GetRawText(),
             ContextJson = context.ValueKind == JsonValueKind.Object ? context.GetRawText() : null,
             Traits = type == "identify" ? traits?.Clone() : null,
         };
@@ -80,6 +80,36 @@ public sealed class IngestEvent
         }
 
         return corrected < Earliest || corrected > receivedAt.AddDays(1) ? receivedAt : corrected;
+    }
+
+    /// <summary>
+    /// A page's or screen's <c>category</c> kept in its properties: analytics.js and analytics-node put it there
+    /// themselves, RudderStack's SDKs (and the HTTP spec) send it beside <c>name</c>, where it would be lost.
+    /// </summary>
+    private static string? WithCategory(JsonElement? properties, string? category)
+    {
+        if (category is null || properties is { } own && own.TryGetProperty("category", out _))
+        {
+            return properties?.GetRawText();
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (properties is { } p)
+            {
+                foreach (var property in p.EnumerateObject())
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteString("category", category);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static string? String(JsonElement e, string name) =>
