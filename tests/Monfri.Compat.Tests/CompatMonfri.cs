@@ -29,7 +29,9 @@ public sealed class CompatMonfri : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var install = NodeClients.EnsureInstalledAsync();
+        // The test site serves the SDKs' browser builds out of node_modules, so they are installed first
+        // (on a fresh clone the folder does not exist until npm ci has run).
+        await NodeClients.EnsureInstalledAsync();
         Database = await TestPostgres.CreateDatabaseAsync("compat");
         var port = MonfriProcess.FreePort();
         var monfriUrl = $"http://127.0.0.1:{port}";
@@ -39,7 +41,6 @@ public sealed class CompatMonfri : IAsyncLifetime
             .Replace("{{snippet}}", Tracker.Snippet(monfriUrl, WebsiteKey), StringComparison.Ordinal));
         App = await MonfriProcess.StartAsync(Settings(Database, Site.Origin), port: port);
         Admin = App.AdminClient();
-        await install;
     }
 
     public static Dictionary<string, string?> Settings(string database, string? siteOrigin) => new()
