@@ -45,7 +45,8 @@ public sealed class Deal : Entity, IBulkEditable
     public DateTimeOffset? LastActivityAt { get; private set; }
     public uint Version { get; private set; }
 
-    public static Deal Create(DealDetails details, PipelineStage stage, Guid? createdBy, double position, DateTimeOffset now)
+    /// <param name="lostReason">Kept only when <paramref name="stage"/> is the Lost stage (an imported lost deal).</param>
+    public static Deal Create(DealDetails details, PipelineStage stage, Guid? createdBy, double position, DateTimeOffset now, string? lostReason = null)
     {
         var deal = new Deal
         {
@@ -59,6 +60,7 @@ public sealed class Deal : Entity, IBulkEditable
             Position = position,
         };
         deal.Apply(details, now);
+        deal.LostReason = stage.Kind == StageKind.Lost && !string.IsNullOrWhiteSpace(lostReason) ? lostReason.Trim() : null;
         deal.StageHistory.Add(new DealStageChange(deal.Id, null, stage.Id, now, createdBy));
         return deal;
     }

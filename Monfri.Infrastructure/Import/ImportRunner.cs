@@ -220,6 +220,10 @@ internal sealed class ImportRunner(
                 // Companies first: new contacts may point at them.
                 await BulkCopy.WriteAsync(connection, db.Model, plan.NewCompanies, cancellationToken);
                 await BulkCopy.WriteAsync(connection, db.Model, plan.NewPeople, cancellationToken);
+                // Deals after the companies and people they link to; each brings its contacts and first stage-history entry.
+                await BulkCopy.WriteAsync(connection, db.Model, plan.NewDeals, cancellationToken);
+                await BulkCopy.WriteAsync(connection, db.Model, plan.NewDeals.SelectMany(d => d.Contacts).ToList(), cancellationToken);
+                await BulkCopy.WriteAsync(connection, db.Model, plan.NewDeals.SelectMany(d => d.StageHistory).ToList(), cancellationToken);
                 await BulkCopy.WriteAsync(connection, db.Model, plan.Audit, cancellationToken);
                 await BulkCopy.WriteAsync(connection, db.Model, plan.Issues, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
@@ -260,7 +264,12 @@ internal sealed class ImportRunner(
     /// </summary>
     private async Task AnalyzeAsync(CrmObjectType objectType, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(objectType == CrmObjectType.Company ? "ANALYZE companies" : "ANALYZE people, companies");
+        await using var command = dataSource.CreateCommand(objectType switch
+        {
+            CrmObjectType.Company => "ANALYZE companies",
+            CrmObjectType.Deal => "ANALYZE deals, companies",
+            _ => "ANALYZE people, companies",
+        });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -20,8 +20,9 @@ public sealed class ImportSession
     private readonly List<(string Key, int Column)> _customColumns;
     private readonly Dictionary<string, Guid> _users;
 
-    private ImportSession(ImportJob job, IReadOnlyList<string> header, bool ownRecordsOnly, Dictionary<string, Guid> users, ContactRuleSet? contactRules, CompanyRuleSet? companyRules)
+    private ImportSession(ImportJob job, IReadOnlyList<string> header, bool ownRecordsOnly, Dictionary<string, Guid> users, ContactRuleSet? contactRules, CompanyRuleSet? companyRules, DealImportRules? dealRules = null)
     {
+        DealRules = dealRules;
         Job = job;
         HeaderCount = header.Count;
         OwnRecordsOnly = ownRecordsOnly;
@@ -41,6 +42,7 @@ public sealed class ImportSession
 
     public ContactRuleSet? ContactRules { get; }
     public CompanyRuleSet? CompanyRules { get; }
+    public DealImportRules? DealRules { get; }
 
     public static async Task<ImportSession> LoadAsync(IMonfriDb db, ImportJob job, IReadOnlyList<string> header, IReadOnlyCollection<string> creatorRoles, CancellationToken cancellationToken)
     {
@@ -53,9 +55,12 @@ public sealed class ImportSession
             users.TryAdd(user.DisplayName, user.Id);
         }
 
-        return job.ObjectType == CrmObjectType.Company
-            ? new ImportSession(job, header, ownOnly, users, null, await CompanyRuleSet.LoadAsync(db, cancellationToken))
-            : new ImportSession(job, header, ownOnly, users, await ContactRuleSet.LoadAsync(db, cancellationToken), null);
+        return job.ObjectType switch
+        {
+            CrmObjectType.Company => new ImportSession(job, header, ownOnly, users, null, await CompanyRuleSet.LoadAsync(db, cancellationToken)),
+            CrmObjectType.Deal => new ImportSession(job, header, ownOnly, users, null, null, await DealImportRules.LoadAsync(db, cancellationToken)),
+            _ => new ImportSession(job, header, ownOnly, users, await ContactRuleSet.LoadAsync(db, cancellationToken), null),
+        };
     }
 
     /// <summary>The trimmed value of <paramref name="field"/> in <paramref name="record"/>; null when unmapped or blank.</summary>
@@ -88,6 +93,7 @@ public sealed class ImportBatchResult
 {
     public List<Company> NewCompanies { get; } = [];
     public List<Person> NewPeople { get; } = [];
+    public List<Deal> NewDeals { get; } = [];
     public List<AuditEntry> Audit { get; } = [];
     public List<ImportRowIssue> Issues { get; } = [];
     public int Created { get; internal set; }
@@ -105,15 +111,18 @@ public sealed class ImportBatchResult
 /// record earlier in the same file are recognised too. Nothing is written here: the caller inserts the new
 /// records, saves the tracked updates and the issues in one transaction.
 /// </summary>
-public static class ImportBatch
+public static partial class ImportBatch
 {
     private static readonly ContactInputValidator ContactValidator = new();
     private static readonly CompanyInputValidator CompanyValidator = new();
 
     public static Task<ImportBatchResult> PlanAsync(IMonfriDb db, ImportSession session, IReadOnlyList<CsvRecord> rows, DateTimeOffset now, CancellationToken cancellationToken) =>
-        session.Job.ObjectType == CrmObjectType.Company
-            ? PlanCompaniesAsync(db, session, rows, now, cancellationToken)
-            : PlanContactsAsync(db, session, rows, now, cancellationToken);
+        session.Job.ObjectType switch
+        {
+            CrmObjectType.Company => PlanCompaniesAsync(db, session, rows, now, cancellationToken),
+            CrmObjectType.Deal => PlanDealsAsync(db, session, rows, now, cancellationToken),
+            _ => PlanContactsAsync(db, session, rows, now, cancellationToken),
+        };
 
     private static async Task<ImportBatchResult> PlanContactsAsync(IMonfriDb db, ImportSession session, IReadOnlyList<CsvRecord> rows, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -462,7 +471,7 @@ public static class ImportBatch
 
             var company = Company.Create(new CompanyDetails(input.Name, domain, null, null, ownerId, [], new Dictionary<string, object?>()), now);
             result.NewCompanies.Add(company);
-            result.Audit.Add(AuditEntry.Record(CrmObjectType.Company, company.Id, AuditAction.Imported, [], job.CreatedById, now, $"Created by the contact import of {job.FileName}"));
+            result.Audit.Add(AuditEntry.Record(CrmObjectType.Company, company.Id, AuditAction.Imported, [], job.CreatedById, now, $"Created by the {(job.ObjectType == CrmObjectType.Deal ? "deal" : "contact")} import of {job.FileName}"));
             Add(company.Id, company.Name, company.Domain);
             return company.Id;
         }

@@ -29,6 +29,13 @@ public static class ImportFields
     public const string Domain = "domain";
     public const string Industry = "industry";
     public const string Size = "size";
+    public const string Amount = "amount";
+    public const string Currency = "currency";
+    public const string CloseDate = "closeDate";
+    public const string Pipeline = "pipeline";
+    public const string Stage = "stage";
+    public const string ContactEmail = "contactEmail";
+    public const string LostReason = "lostReason";
 
     private static readonly (string Key, string Label, string[] Headers)[] ContactFields =
     [
@@ -53,6 +60,23 @@ public static class ImportFields
         (Industry, "Industry", ["industry", "sector", "branche"]),
         (Size, "Size", ["size", "employees", "companysize", "headcount", "numberofemployees"]),
         (Owner, "Owner (user email or name)", ["owner", "owneremail", "companyowner", "assignedto", "accountowner"]),
+        (Tags, "Tags", ["tags", "tag", "labels"]),
+    ];
+
+    // Company and contact name the deal's relations (company by domain or name, contact by email), as in the contacts import.
+    private static readonly (string Key, string Label, string[] Headers)[] DealFields =
+    [
+        (Name, "Name", ["name", "deal", "dealname", "title", "opportunity", "opportunityname"]),
+        (Amount, "Amount", ["amount", "value", "dealvalue", "dealamount", "revenue", "betrag"]),
+        (Currency, "Currency (ISO code)", ["currency", "currencycode", "waehrung"]),
+        (CloseDate, "Close date (YYYY-MM-DD)", ["closedate", "expectedclosedate", "closingdate", "close"]),
+        (Pipeline, "Pipeline (name)", ["pipeline", "pipelinename"]),
+        (Stage, "Stage (name; Won or Lost close the deal)", ["stage", "dealstage", "stagename", "phase"]),
+        (Owner, "Owner (user email or name)", ["owner", "owneremail", "dealowner", "assignedto", "salesrep"]),
+        (CompanyName, "Company (name)", ["company", "companyname", "organization", "organisation", "account", "accountname", "firma"]),
+        (CompanyDomain, "Company (domain or website)", ["domain", "website", "companydomain", "companywebsite", "web", "url", "site"]),
+        (ContactEmail, "Contact (email)", ["contact", "contactemail", "email", "emailaddress", "personemail"]),
+        (LostReason, "Lost reason", ["lostreason", "reasonlost", "lossreason"]),
         (Tags, "Tags", ["tags", "tag", "labels"]),
     ];
 
@@ -131,6 +155,10 @@ public static class ImportFields
         {
             errors.Add(new ResultError("Map a column to the company name: every company needs one.", "mapping"));
         }
+        else if (objectType == CrmObjectType.Deal && !mapped.Contains(Name))
+        {
+            errors.Add(new ResultError("Map a column to the deal name: every deal needs one.", "mapping"));
+        }
 
         return errors;
     }
@@ -139,10 +167,16 @@ public static class ImportFields
     {
         CrmObjectType.Contact => ContactFields,
         CrmObjectType.Company => CompanyFields,
+        CrmObjectType.Deal => DealFields,
         _ => [],
     };
 
-    private static string Plural(CrmObjectType objectType) => objectType == CrmObjectType.Company ? "companies" : "contacts";
+    private static string Plural(CrmObjectType objectType) => objectType switch
+    {
+        CrmObjectType.Company => "companies",
+        CrmObjectType.Deal => "deals",
+        _ => "contacts",
+    };
 
     /// <summary>"E-mail Address " → "emailaddress": case, spaces and punctuation do not matter in headers.</summary>
     private static string Simplify(string text) =>

@@ -28,8 +28,11 @@ public sealed class StartImportValidator : AbstractValidator<StartImportCommand>
 {
     public StartImportValidator()
     {
-        RuleFor(c => c.ObjectType).Must(t => t is CrmObjectType.Contact or CrmObjectType.Company).WithMessage("Only contacts and companies can be imported.");
+        RuleFor(c => c.ObjectType).Must(t => t is CrmObjectType.Contact or CrmObjectType.Company or CrmObjectType.Deal).WithMessage("Only contacts, companies and deals can be imported.");
         RuleFor(c => c.Mode).IsInEnum();
+        // Deals have no key that identifies one (names repeat), so a deal import only creates.
+        RuleFor(c => c.Mode).Equal(ImportMode.CreateAll).When(c => c.ObjectType == CrmObjectType.Deal)
+            .WithMessage("Deals are imported as new deals only; updating or skipping existing deals is not offered.");
         RuleFor(c => c.FileName).NotEmpty().WithMessage("Choose a file.").MaximumLength(260);
         RuleFor(c => c.Content).Must(c => c.CanSeek && c.Length - c.Position <= ImportCsv.MaxFileBytes)
             .WithName("file").WithMessage($"The file is larger than {ImportCsv.MaxFileBytes / 1024 / 1024} MB. Split it into smaller files.");
@@ -39,8 +42,16 @@ public sealed class StartImportValidator : AbstractValidator<StartImportCommand>
 public sealed class StartImportHandler(IMonfriDbFactory dbFactory, IImportStore store, ICurrentUser currentUser, TimeProvider clock)
     : ICommandHandler<StartImportCommand, Result<ImportJobDto>>
 {
+    private static readonly string[] DealCreators = [Roles.Admin, Roles.Manager, Roles.Sales];
+
     public async ValueTask<Result<ImportJobDto>> Handle(StartImportCommand command, CancellationToken cancellationToken)
     {
+        // Importing deals creates deals, so it takes the roles that may create one (marketing may not).
+        if (command.ObjectType == CrmObjectType.Deal && !DealCreators.Any(currentUser.IsInRole))
+        {
+            return Result<ImportJobDto>.Forbidden("Only admins, managers and sales may import deals.");
+        }
+
         var start = command.Content.Position;
         var preview = await ImportCsv.InspectAsync(command.Content, cancellationToken);
         if (!preview.IsSuccess)

@@ -45,7 +45,7 @@ public static class ImportEndpoints
             })
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(ImportCsv.MaxFileBytes + 1024 * 1024))
-            .WithSummary("Start a CSV import (multipart: file, objectType Contact|Company, mode CreateAll|UpdateExisting|SkipDuplicates, mapping as JSON; without a mapping columns are mapped by name)")
+            .WithSummary("Start a CSV import (multipart: file, objectType Contact|Company|Deal, mode CreateAll|UpdateExisting|SkipDuplicates (deals: CreateAll only), mapping as JSON; without a mapping columns are mapped by name)")
             .Produces<ImportJobDto>(StatusCodes.Status202Accepted);
 
         imports.MapGet("/", async (CrmObjectType? objectType, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>

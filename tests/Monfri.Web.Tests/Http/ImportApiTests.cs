@@ -62,4 +62,35 @@ public sealed class ImportApiTests(MonfriWebFactory factory) : IClassFixture<Mon
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("Map at least one column", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Deals_posted_to_the_api_are_created_in_the_named_stage_and_bad_rows_are_reported()
+    {
+        var client = factory.ClientWithToken(MonfriWebFactory.AdminToken);
+
+        var posted = await client.PostAsync("/api/v1/imports", Upload("Deal name,Amount,Stage\nApi deal,250,Proposal\nApi bad,-1,\n", "Deal"));
+
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        var job = await posted.Content.ReadFromJsonAsync<JsonElement>();
+        var id = job.GetProperty("id").GetGuid();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (job.GetProperty("status").GetString() is not ("Completed" or "Failed") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            job = await client.GetFromJsonAsync<JsonElement>($"/api/v1/imports/{id}");
+        }
+
+        Assert.Equal(("Completed", 1, 1), (job.GetProperty("status").GetString(), job.GetProperty("created").GetInt32(), job.GetProperty("failed").GetInt32()));
+        var report = await client.GetAsync($"/api/v1/imports/{id}/issues.csv");
+        var lines = (await report.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["Row,Outcome,Reason,Deal name,Amount,Stage", "2,rejected,The amount cannot be negative.,Api bad,'-1,"], lines);
+    }
+
+    [Fact]
+    public async Task A_deal_import_in_update_mode_is_refused_with_a_validation_problem()
+    {
+        var response = await factory.ClientWithToken(MonfriWebFactory.AdminToken).PostAsync("/api/v1/imports", Upload("Name\nAlpha\n", "Deal", "UpdateExisting"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
 }
