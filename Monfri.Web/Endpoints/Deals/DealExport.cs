@@ -34,7 +34,7 @@ public static class DealExport
                 var rows = DealQueries.Project(db, deals, request.SortBy, direction).AsAsyncEnumerable();
                 await CsvExport.StreamAsync(http, "deals",
                     ["Name", "Amount", "Currency", "Pipeline", "Stage", "Status", "Close date", "Owner", "Company", "Tags", .. fields.Select(f => f.Label), "Created"],
-                    rows, d => [d.Name, d.Amount?.ToString(CultureInfo.InvariantCulture), d.Currency, d.PipelineName, d.StageName, d.Status.ToString(),
+                    rows, d => [d.Name, d.Amount?.ToString("0.00", CultureInfo.InvariantCulture), d.Currency, d.PipelineName, d.StageName, d.Status.ToString(),
                         d.CloseDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.OwnerName, d.CompanyName, string.Join(";", d.Tags),
                         .. fields.Select(f => CustomFieldValues.Display(d.CustomFields.GetValueOrDefault(f.Key))), d.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)], ct);
                 return Results.Empty;
