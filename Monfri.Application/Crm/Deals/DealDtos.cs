@@ -22,6 +22,7 @@ public sealed record DealListItem(
     Guid? CompanyId,
     string? CompanyName,
     IReadOnlyList<string> Tags,
+    IReadOnlyDictionary<string, object?> CustomFields,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     uint Version);

@@ -1,4 +1,5 @@
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using Monfri.Application.Common.Paging;
 using Monfri.Application.Crm.Deals;
 using Monfri.Application.Crm.Deals.CreateDeal;
@@ -8,6 +9,7 @@ using Monfri.Application.Crm.Deals.ListDeals;
 using Monfri.Application.Crm.Deals.MoveDealToStage;
 using Monfri.Application.Crm.Deals.UpdateDeal;
 using Monfri.Domain.Crm;
+using Monfri.Web.Endpoints.Crm;
 
 namespace Monfri.Web.Endpoints.Deals;
 
@@ -29,7 +31,24 @@ public static class DealEndpoints
         string? SortBy,
         SortDirection? Direction,
         int? PageIndex,
-        int? PageSize);
+        int? PageSize,
+        [property: FromQuery(Name = "cf")] string[]? Cf)
+    {
+        public DealFilter ToFilter() => new()
+        {
+            Search = Search,
+            PipelineId = PipelineId,
+            StageId = StageId,
+            Status = Status,
+            OwnerId = OwnerId,
+            CloseDateFrom = CloseDateFrom,
+            CloseDateTo = CloseDateTo,
+            AmountMin = AmountMin,
+            AmountMax = AmountMax,
+            Tag = Tag,
+            CustomFields = CustomFieldQuery.Parse(Cf),
+        };
+    }
 
     /// <summary>A move: the stage to go to, plus the stage and version the caller last saw (a conflict if either changed).</summary>
     public sealed record MoveBody(Guid StageId, Guid ExpectedStageId, uint Version, double? Position = null, string? LostReason = null, bool Override = false);
@@ -40,19 +59,7 @@ public static class DealEndpoints
 
         deals.MapGet("/", async ([AsParameters] ListRequest request, IMediator mediator, CancellationToken ct) =>
                 (await mediator.Send(new ListDealsQuery(
-                    new DealFilter
-                    {
-                        Search = request.Search,
-                        PipelineId = request.PipelineId,
-                        StageId = request.StageId,
-                        Status = request.Status,
-                        OwnerId = request.OwnerId,
-                        CloseDateFrom = request.CloseDateFrom,
-                        CloseDateTo = request.CloseDateTo,
-                        AmountMin = request.AmountMin,
-                        AmountMax = request.AmountMax,
-                        Tag = request.Tag,
-                    },
+                    request.ToFilter(),
                     request.SortBy,
                     request.Direction ?? SortDirection.Ascending,
                     request.PageIndex ?? 0,
@@ -79,6 +86,8 @@ public static class DealEndpoints
         deals.MapDelete("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 (await mediator.Send(new DeleteDealCommand(id), ct)).ToHttp())
             .WithSummary("Delete a deal");
+
+        deals.MapDealExport();
         return api;
     }
 }

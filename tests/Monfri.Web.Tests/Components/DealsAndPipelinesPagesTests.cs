@@ -71,6 +71,22 @@ public sealed class DealsAndPipelinesPagesTests : MudTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Marketing_reads_the_deals_list_without_row_selection_or_bulk_actions()
+    {
+        var (_, rep) = await _app.CreateUserAsync("Rita", Roles.Sales);
+        var (_, marketer) = await _app.CreateUserAsync("Mona", Roles.Marketing);
+        await _app.CreateDealAsync(rep, new CreateDealCommand { Name = "Alpha rollout" });
+        SignIn(marketer);
+
+        var list = Render<Deals>();
+
+        list.WaitForAssertion(() => Assert.Single(list.FindAll("[data-testid=deals-table] tbody tr")));
+        Assert.Empty(list.FindAll("[data-testid=deals-table] input[type=checkbox]"));
+        Assert.Empty(list.FindAll("[data-testid=new-deal]"));
+        Assert.NotEmpty(list.FindAll("[data-testid=export]"));
+    }
+
+    [Fact]
     public async Task A_manager_adds_a_stage_on_the_pipelines_page_and_it_is_saved()
     {
         var (_, manager) = await _app.CreateUserAsync("Meg", Roles.Manager);

@@ -120,4 +120,32 @@ public sealed class DealApiTests(MonfriWebFactory factory) : IClassFixture<Monfr
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }
     }
+
+    [Fact]
+    public async Task The_deals_export_is_a_csv_of_the_filtered_list_that_neutralises_formulas()
+    {
+        var marker = $"dx{Guid.NewGuid():N}"[..10];
+        var field = $"region_{marker}";
+        (await Admin.PostAsJsonAsync("/api/v1/custom-fields", new { objectType = "Deal", key = field, label = $"Region {marker}", type = "Text", options = Array.Empty<string>() }, ApiJson.Options)).EnsureSuccessStatusCode();
+        (await Admin.PostAsJsonAsync("/api/v1/deals", new { name = $"=HYPERLINK(\"http://evil\") {marker}", amount = 1200.5m, currency = "EUR", tags = new[] { "a", "b" },
+            customFields = new Dictionary<string, object?> { [field] = "North, \"upper\"" } })).EnsureSuccessStatusCode();
+        (await Admin.PostAsJsonAsync("/api/v1/deals", new { name = $"South {marker}", customFields = new Dictionary<string, object?> { [field] = "South" } })).EnsureSuccessStatusCode();
+        (await Admin.PostAsJsonAsync("/api/v1/deals", new { name = "Unrelated deal" })).EnsureSuccessStatusCode();
+
+        var response = await Admin.GetAsync($"/api/v1/deals/export?search={marker}&cf={field}:{Uri.EscapeDataString("North, \"upper\"")}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("Name,Amount,Currency,Pipeline,Stage,Status,Close date,Owner,Company,Tags,", lines[0], StringComparison.Ordinal);
+        Assert.Contains($"Region {marker}", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(",Created", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"\"'=HYPERLINK(\"\"http://evil\"\") {marker}\",1200.50,EUR,Sales pipeline,Qualification,Open,,", lines[1], StringComparison.Ordinal);
+        Assert.Contains(",a;b,", lines[1], StringComparison.Ordinal);
+        Assert.Contains("\"North, \"\"upper\"\"\"", lines[1], StringComparison.Ordinal);
+
+        var badFilter = await Admin.GetAsync($"/api/v1/deals/export?cf=nope_{marker}:x");
+        Assert.Equal(HttpStatusCode.BadRequest, badFilter.StatusCode);
+    }
 }

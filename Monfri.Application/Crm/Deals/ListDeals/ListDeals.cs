@@ -6,12 +6,13 @@ using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Application.Crm.Common;
+using Monfri.Application.Crm.CustomFields;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Crm.Deals.ListDeals;
 
-/// <summary>What narrows the deals list.</summary>
+/// <summary>What narrows the deals list (also used by saved views and CSV export).</summary>
 public sealed record DealFilter
 {
     /// <summary>Part of the deal's name.</summary>
@@ -26,6 +27,9 @@ public sealed record DealFilter
     public decimal? AmountMin { get; init; }
     public decimal? AmountMax { get; init; }
     public string? Tag { get; init; }
+
+    /// <summary>Custom field key → value the field must have (for multi select: must include).</summary>
+    public IReadOnlyDictionary<string, string> CustomFields { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A page of deals, filtered, searched and sorted in the database; reps limited to their own records see only those.</summary>
@@ -56,22 +60,33 @@ public sealed class ListDealsValidator : AbstractValidator<ListDealsQuery>
 
 public sealed class ListDealsHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<ListDealsQuery, Result<Page<DealListItem>>>
 {
-    // SearchTerms escapes % and _ with a backslash; Npgsql's two-argument Like sends ESCAPE '', so name it here.
-    private const string LikeEscape = "\\";
-
     public async ValueTask<Result<Page<DealListItem>>> Handle(ListDealsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        var deals = Filter(await access.VisibleAsync(db, db.Deals.AsNoTracking(), cancellationToken), query.Filter);
+        var filtered = await DealQueries.FilterAsync(db, access, query.Filter, cancellationToken);
+        if (!filtered.IsSuccess)
+        {
+            return Result<Page<DealListItem>>.From(filtered);
+        }
+
+        var deals = filtered.Value;
         var total = await deals.CountAsync(cancellationToken);
-        var items = await Project(db, deals, query.SortBy, query.Direction)
+        var items = await DealQueries.Project(db, deals, query.SortBy, query.Direction)
             .Skip(query.PageIndex * query.PageSize).Take(query.PageSize)
             .ToListAsync(cancellationToken);
         return new Page<DealListItem>(items, query.PageIndex, query.PageSize, total);
     }
+}
 
-    private static IQueryable<Deal> Filter(IQueryable<Deal> deals, DealFilter filter)
+/// <summary>The deals list's filtering, sorting and projection, shared by the list and the CSV export.</summary>
+public static class DealQueries
+{
+    // SearchTerms escapes % and _ with a backslash; Npgsql's two-argument Like sends ESCAPE '', so name it here.
+    private const string LikeEscape = "\\";
+
+    public static async Task<Result<IQueryable<Deal>>> FilterAsync(IMonfriDb db, CrmAccess access, DealFilter filter, CancellationToken cancellationToken)
     {
+        var deals = await access.VisibleAsync(db, db.Deals.AsNoTracking(), cancellationToken);
         if (SearchTerms.ToPattern(filter.Search) is { } pattern)
         {
             deals = deals.Where(d => EF.Functions.Like(EF.Property<string>(d, SearchTerms.Column), pattern, LikeEscape));
@@ -123,12 +138,23 @@ public sealed class ListDealsHandler(IMonfriDbFactory dbFactory, CrmAccess acces
             deals = deals.Where(d => d.Tags.Contains(tag));
         }
 
-        return deals;
+        var fragments = await CustomFieldFilters.ToFragmentsAsync(db, CrmObjectType.Deal, filter.CustomFields, cancellationToken);
+        if (!fragments.IsSuccess)
+        {
+            return Result<IQueryable<Deal>>.From(fragments);
+        }
+
+        foreach (var fragment in fragments.Value)
+        {
+            deals = deals.Where(d => DbJson.Contains(d.CustomFields, fragment));
+        }
+
+        return Result<IQueryable<Deal>>.Success(deals);
     }
 
     // Deals have no navigations to stages, companies or users (separate aggregates), so the list joins them here
     // and reads only the columns a row shows.
-    private static IQueryable<DealListItem> Project(IMonfriDb db, IQueryable<Deal> deals, string? sortBy, SortDirection direction)
+    public static IQueryable<DealListItem> Project(IMonfriDb db, IQueryable<Deal> deals, string? sortBy, SortDirection direction)
     {
         var rows =
             from d in deals
@@ -172,7 +198,7 @@ public sealed class ListDealsHandler(IMonfriDbFactory dbFactory, CrmAccess acces
         return sorted.ThenBy(r => r.d.Id).Select(r => new DealListItem(
             r.d.Id, r.d.Name, r.d.Amount, r.d.Currency, r.d.CloseDate, r.d.Status,
             r.d.PipelineId, r.PipelineName, r.d.StageId, r.StageName, r.Probability, r.Weighted,
-            r.d.OwnerId, r.OwnerName, r.d.CompanyId, r.CompanyName, r.d.Tags,
+            r.d.OwnerId, r.OwnerName, r.d.CompanyId, r.CompanyName, r.d.Tags, r.d.CustomFields,
             r.d.CreatedAt, r.d.UpdatedAt, r.d.Version));
     }
 }
