@@ -17,6 +17,7 @@ using NpgsqlTypes;
 
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
 var senders = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 32;
+var workers = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2;
 const string WriteKey = "bench_write_key_0123456789";
 const int BatchSize = 100;
 const int Visitors = 20_000;
@@ -64,7 +65,7 @@ try
     var before = await ScalarAsync(cs, "SELECT count(*) FROM cdp_events");
     var processor = services.Get<IngestProcessor>();
     var clock = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+    await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
     {
         while ((await processor.ProcessOnceAsync(CancellationToken.None)).Claimed > 0)
         {
@@ -73,7 +74,7 @@ try
     var stored = await ScalarAsync(cs, "SELECT count(*) FROM cdp_events") - before;
     var workerRate = stored / clock.Elapsed.TotalSeconds;
     var people = await ScalarAsync(cs, "SELECT count(*) FROM people");
-    Console.WriteLine($"(c) workers stored and resolved: {workerRate:N0} events/s ({stored:N0} of {queued:N0} queued events, {people:N0} profiles, 2 workers)");
+    Console.WriteLine($"(c) workers stored and resolved: {workerRate:N0} events/s ({stored:N0} of {queued:N0} queued events, {people:N0} profiles, {workers} workers)");
     Console.WriteLine($"(b)/(a) = {acceptRate / ceiling:N2}   (c)/(a) = {workerRate / ceiling:N2}   (c)/(b) = {workerRate / acceptRate:N2}");
 }
 finally
