@@ -13,36 +13,7 @@ internal static class BoardQueries
 
     public static IQueryable<Deal> Filter(IQueryable<Deal> deals, BoardFilter filter)
     {
-        if (filter.OwnerId is { } ownerId)
-        {
-            deals = deals.Where(d => d.OwnerId == ownerId);
-        }
-
-        if (filter.CloseDateFrom is { } from)
-        {
-            deals = deals.Where(d => d.CloseDate >= from);
-        }
-
-        if (filter.CloseDateTo is { } to)
-        {
-            deals = deals.Where(d => d.CloseDate <= to);
-        }
-
-        if (filter.AmountMin is { } min)
-        {
-            deals = deals.Where(d => d.Amount >= min);
-        }
-
-        if (filter.AmountMax is { } max)
-        {
-            deals = deals.Where(d => d.Amount <= max);
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter.Tag))
-        {
-            var tag = filter.Tag.Trim();
-            deals = deals.Where(d => d.Tags.Contains(tag));
-        }
+        deals = ListDeals.DealListQueries.Narrow(deals, filter.OwnerId, filter.CloseDateFrom, filter.CloseDateTo, filter.AmountMin, filter.AmountMax, filter.Tag);
 
         if (SearchTerms.ToPattern(filter.Search) is { } pattern)
         {

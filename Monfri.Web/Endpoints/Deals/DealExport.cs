@@ -30,8 +30,8 @@ public static class DealExport
 
                 await using var db = await dbFactory.CreateAsync(ct);
                 var fields = await db.CustomFieldDefinitions.AsNoTracking().Where(f => f.ObjectType == CrmObjectType.Deal).OrderBy(f => f.Order).ToListAsync(ct);
-                var deals = (await DealQueries.FilterAsync(db, access, filter, ct)).Value;
-                var rows = DealQueries.Project(db, deals, request.SortBy, direction).AsAsyncEnumerable();
+                var deals = (await DealListQueries.FilterAsync(db, access, filter, ct)).Value;
+                var rows = DealListQueries.Project(db, deals, request.SortBy, direction).AsAsyncEnumerable();
                 await CsvExport.StreamAsync(http, "deals",
                     ["Name", "Amount", "Currency", "Pipeline", "Stage", "Status", "Close date", "Owner", "Company", "Tags", .. fields.Select(f => f.Label), "Created"],
                     rows, d => [d.Name, d.Amount?.ToString("0.00", CultureInfo.InvariantCulture), d.Currency, d.PipelineName, d.StageName, d.Status.ToString(),

@@ -63,7 +63,7 @@ public sealed class ListDealsHandler(IMonfriDbFactory dbFactory, CrmAccess acces
     public async ValueTask<Result<Page<DealListItem>>> Handle(ListDealsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        var filtered = await DealQueries.FilterAsync(db, access, query.Filter, cancellationToken);
+        var filtered = await DealListQueries.FilterAsync(db, access, query.Filter, cancellationToken);
         if (!filtered.IsSuccess)
         {
             return Result<Page<DealListItem>>.From(filtered);
@@ -71,7 +71,7 @@ public sealed class ListDealsHandler(IMonfriDbFactory dbFactory, CrmAccess acces
 
         var deals = filtered.Value;
         var total = await deals.CountAsync(cancellationToken);
-        var items = await DealQueries.Project(db, deals, query.SortBy, query.Direction)
+        var items = await DealListQueries.Project(db, deals, query.SortBy, query.Direction)
             .Skip(query.PageIndex * query.PageSize).Take(query.PageSize)
             .ToListAsync(cancellationToken);
         return new Page<DealListItem>(items, query.PageIndex, query.PageSize, total);
@@ -79,10 +79,50 @@ public sealed class ListDealsHandler(IMonfriDbFactory dbFactory, CrmAccess acces
 }
 
 /// <summary>The deals list's filtering, sorting and projection, shared by the list and the CSV export.</summary>
-public static class DealQueries
+public static class DealListQueries
 {
     // SearchTerms escapes % and _ with a backslash; Npgsql's two-argument Like sends ESCAPE '', so name it here.
     private const string LikeEscape = "\\";
+
+    /// <summary>
+    /// The criteria the deals list and the pipeline board share (owner, close dates, amount range, tag), so
+    /// both screens narrow deals the same way.
+    /// </summary>
+    public static IQueryable<Deal> Narrow(IQueryable<Deal> deals, Guid? ownerId, DateOnly? closeDateFrom, DateOnly? closeDateTo, decimal? amountMin, decimal? amountMax, string? tag)
+    {
+        if (ownerId is { } owner)
+        {
+            deals = deals.Where(d => d.OwnerId == owner);
+        }
+
+        if (closeDateFrom is { } from)
+        {
+            deals = deals.Where(d => d.CloseDate >= from);
+        }
+
+        if (closeDateTo is { } to)
+        {
+            deals = deals.Where(d => d.CloseDate <= to);
+        }
+
+        if (amountMin is { } min)
+        {
+            deals = deals.Where(d => d.Amount >= min);
+        }
+
+        if (amountMax is { } max)
+        {
+            deals = deals.Where(d => d.Amount <= max);
+        }
+
+        if (!string.IsNullOrWhiteSpace(tag))
+        {
+            var trimmed = tag.Trim();
+            deals = deals.Where(d => d.Tags.Contains(trimmed));
+        }
+
+        return deals;
+    }
 
     public static async Task<Result<IQueryable<Deal>>> FilterAsync(IMonfriDb db, CrmAccess access, DealFilter filter, CancellationToken cancellationToken)
     {
@@ -107,36 +147,7 @@ public static class DealQueries
             deals = deals.Where(d => d.Status == status);
         }
 
-        if (filter.OwnerId is { } ownerId)
-        {
-            deals = deals.Where(d => d.OwnerId == ownerId);
-        }
-
-        if (filter.CloseDateFrom is { } from)
-        {
-            deals = deals.Where(d => d.CloseDate >= from);
-        }
-
-        if (filter.CloseDateTo is { } to)
-        {
-            deals = deals.Where(d => d.CloseDate <= to);
-        }
-
-        if (filter.AmountMin is { } min)
-        {
-            deals = deals.Where(d => d.Amount >= min);
-        }
-
-        if (filter.AmountMax is { } max)
-        {
-            deals = deals.Where(d => d.Amount <= max);
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter.Tag))
-        {
-            var tag = filter.Tag.Trim();
-            deals = deals.Where(d => d.Tags.Contains(tag));
-        }
+        deals = Narrow(deals, filter.OwnerId, filter.CloseDateFrom, filter.CloseDateTo, filter.AmountMin, filter.AmountMax, filter.Tag);
 
         var fragments = await CustomFieldFilters.ToFragmentsAsync(db, CrmObjectType.Deal, filter.CustomFields, cancellationToken);
         if (!fragments.IsSuccess)
