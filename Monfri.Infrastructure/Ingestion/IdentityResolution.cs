@@ -15,7 +15,7 @@ internal sealed class ResolutionPlan
 
 internal sealed record MergeStep(Guid WinnerId, Guid LoserId, string IdentityType, string IdentityValue, Guid SourceId, string MessageId, string Reason);
 
-/// <summary>A profile as resolution needs it: its user id (the merge guard) and how many anonymous ids it holds (the cap).</summary>
+/// <summary>A profile as resolution needs it (loaded only for profiles an event links, merges or adds to): its user id (the merge guard) and how many anonymous ids it holds (the cap).</summary>
 internal sealed class ProfileState
 {
     public string? UserId { get; set; }
@@ -159,6 +159,12 @@ internal sealed class IdentityResolver(
 
     private Guid Choose(List<(Guid Person, (string Type, string Value) Via)> found, string? userId)
     {
+        if (found.Count == 1)
+        {
+            // The common case, decided without the profile's state (which is only loaded when it matters).
+            return found[0].Person;
+        }
+
         if (userId is not null && found.FirstOrDefault(f => f.Via == (IdentityTypes.UserId, userId)) is { Person: var holder } && holder != Guid.Empty)
         {
             return holder;

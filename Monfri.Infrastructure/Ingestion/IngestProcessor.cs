@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -78,6 +81,7 @@ public sealed class IngestProcessor(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await AsynchronousCommitAsync(connection, cancellationToken);
         var claimed = await ClaimAsync(connection, limit, claimedIds, cancellationToken);
         if (claimed.Count == 0)
         {
@@ -92,8 +96,7 @@ public sealed class IngestProcessor(
 
         if (events.Count > 0)
         {
-            var resolver = await PrepareResolverAsync(connection, events, blocked, now, cancellationToken);
-            var stored = events.Where(resolver.Resolve).ToList();
+            var (resolver, stored) = await ResolveAsync(connection, events, blocked, now, cancellationToken);
             foreach (var e in stored)
             {
                 e.PersonId = resolver.Follow(e.PersonId);
@@ -116,6 +119,18 @@ public sealed class IngestProcessor(
         await tx.CommitAsync(cancellationToken);
         live.Stored(events.Select(e => new VisitorEvent(e.PersonId, e.Type, e.Name, e.Timestamp)).ToList());
         return (claimed.Count, events.Count);
+    }
+
+    /// <summary>
+    /// A claim's commit does not wait for its WAL to reach the disk: the requests were made durable when they
+    /// were accepted, and a claim is one transaction, so a crash that loses its last commits loses them whole —
+    /// the intake rows come back with the events, identities and dedupe entries they produced, and the next
+    /// worker redoes them (docs/decisions/010-ingest-worker-throughput.md).
+    /// </summary>
+    private static async Task AsynchronousCommitAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<List<IngestEvent>> ClaimAsync(NpgsqlConnection connection, int limit, List<long> claimedIds, CancellationToken cancellationToken)
@@ -157,8 +172,9 @@ public sealed class IngestProcessor(
     }
 
     /// <summary>
-    /// Remembers each (source, messageId); only those not seen within the window come back. A remembered id older
-    /// than the window is refreshed and counts as new, so the window is exact even before the purge ran.
+    /// Remembers each (source, messageId) as its <see cref="DedupeKey"/>; only those not seen within the window
+    /// come back. A remembered id older than the window is refreshed and counts as new, so the window is exact
+    /// even before the purge ran.
     /// </summary>
     private async Task<List<IngestEvent>> FreshAsync(NpgsqlConnection connection, List<IngestEvent> events, CancellationToken cancellationToken)
     {
@@ -167,27 +183,43 @@ public sealed class IngestProcessor(
             return events;
         }
 
+        var keys = events.Select(e => DedupeKey(e.SourceId, e.MessageId)).ToArray();
+        var order = Enumerable.Range(0, keys.Length).OrderBy(i => keys[i]).ToArray();
+
+        // In key order: neighbouring keys share index pages, so the B-tree is walked once, not per key at random.
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO cdp_dedupe (source_id, message_id, seen_at)
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])
-            ON CONFLICT (source_id, message_id) DO UPDATE SET seen_at = excluded.seen_at WHERE cdp_dedupe.seen_at < $4
-            RETURNING source_id, message_id
+            INSERT INTO cdp_dedupe (key, seen_at)
+            SELECT * FROM unnest($1::bigint[], $2::timestamptz[])
+            ON CONFLICT (key) DO UPDATE SET seen_at = excluded.seen_at WHERE cdp_dedupe.seen_at < $3
+            RETURNING key
             """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.SourceId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.MessageId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = events.Select(e => e.ReceivedAt).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = order.Select(i => keys[i]).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = order.Select(i => events[i].ReceivedAt).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() - _options.EffectiveDedupeWindow });
-        var fresh = new HashSet<(Guid, string)>();
+        var fresh = new HashSet<long>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                fresh.Add((reader.GetGuid(0), reader.GetString(1)));
+                fresh.Add(reader.GetInt64(0));
             }
         }
 
-        return events.Where(e => fresh.Contains((e.SourceId, e.MessageId))).ToList();
+        return events.Where((_, i) => fresh.Contains(keys[i])).ToList();
+    }
+
+    /// <summary>
+    /// The dedupe key of a message: the first 8 bytes of SHA-256("{source}:{messageId}"). One bigint instead of a
+    /// (uuid, text) pair keeps the dedupe index a fraction of the size, which is most of its cost per event; two
+    /// different messages share a key with a probability of about n / 2^64 (n remembered ids), far below any
+    /// other way an event can be lost. The migration FasterDedupe computes the same key in SQL.
+    /// </summary>
+    public static long DedupeKey(Guid sourceId, string messageId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{sourceId:D}:{messageId}"), hash);
+        return BinaryPrimitives.ReadInt64BigEndian(hash);
     }
 
     private async Task<IReadOnlySet<string>> BlockedAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
@@ -212,7 +244,17 @@ public sealed class IngestProcessor(
     /// <summary>Forgets the cached block list (tests, and right after an Admin edits it on this node).</summary>
     public void RefreshBlockList() => _blocked = (_blocked.Values, DateTimeOffset.MinValue);
 
-    private async Task<IdentityResolver> PrepareResolverAsync(
+    /// <summary>
+    /// Resolves the claim's events (<see cref="IdentityResolver"/>) and returns those that have a profile.
+    /// Reads are optimistic: the identities are looked up without locks and resolved in memory; only what the
+    /// plan would create or change is then locked — each identity not yet known (two workers resolving the same
+    /// new visitor queue up instead of both creating a profile) and each existing profile that gains an identity
+    /// or takes part in a merge (so two claims cannot give one profile two user ids). If any lock was needed,
+    /// the identities are read again under it and the events resolved again, until the plan needs no lock not
+    /// yet held. A claim of returning visitors takes no lock at all; a profile deleted by a concurrent merge is
+    /// caught by <see cref="LockExistingPeopleAsync"/>.
+    /// </summary>
+    private async Task<(IdentityResolver Resolver, List<IngestEvent> Stored)> ResolveAsync(
         NpgsqlConnection connection, List<IngestEvent> events, IReadOnlySet<string> blocked, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var keys = events.SelectMany(e =>
@@ -227,22 +269,111 @@ public sealed class IngestProcessor(
                 return ids;
             })
             .Distinct().ToList();
-        var types = keys.Select(k => k.Type).ToArray();
-        var values = keys.Select(k => k.Value).ToArray();
-
-        // Per-identity locks, taken in one sorted order: two workers resolving the same new visitor queue up
-        // here instead of both creating a profile; different visitors never wait for each other.
-        await using (var lockCommand = new NpgsqlCommand(
-            """
-            SELECT count(pg_advisory_xact_lock(k)) FROM (
-                SELECT DISTINCT hashtextextended(t || ':' || v, 7) AS k FROM unnest($1::text[], $2::text[]) u(t, v) ORDER BY 1) s
-            """, connection))
+        var held = new HashSet<(string Name, int Space)>();
+        for (var round = 1; ; round++)
         {
-            lockCommand.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
-            lockCommand.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = values });
-            await lockCommand.ExecuteScalarAsync(cancellationToken);
+            var (resolver, known) = await ReadIdentitiesAsync(connection, events, keys, blocked, now, cancellationToken);
+            var stored = events.Where(resolver.Resolve).ToList();
+            var needed = LocksFor(keys, known, resolver.Plan);
+            needed.ExceptWith(held);
+            if (needed.Count == 0)
+            {
+                return (resolver, stored);
+            }
+
+            if (round > 4)
+            {
+                throw new ConcurrentMergeException();
+            }
+
+            await LockAsync(connection, needed, cancellationToken);
+            held.UnionWith(needed);
+        }
+    }
+
+    private const int IdentityLocks = 7;
+    private const int ProfileLocks = 8;
+
+    private static HashSet<(string Name, int Space)> LocksFor(List<(string Type, string Value)> keys, HashSet<(string, string)> known, ResolutionPlan plan)
+    {
+        var locks = keys.Where(k => !known.Contains(k)).Select(k => ($"{k.Type}:{k.Value}", IdentityLocks)).ToHashSet();
+        foreach (var (_, _, person) in plan.NewIdentities)
+        {
+            if (plan.ExistingPeople.Contains(person))
+            {
+                locks.Add((person.ToString(), ProfileLocks));
+            }
         }
 
+        foreach (var merge in plan.Merges)
+        {
+            locks.Add((merge.WinnerId.ToString(), ProfileLocks));
+            locks.Add((merge.LoserId.ToString(), ProfileLocks));
+        }
+
+        return locks;
+    }
+
+    /// <summary>
+    /// The existing profiles whose state (user id, anonymous ids, contact) resolution will consult: those of events
+    /// that link two profiles or bring an identity not stored yet. An event whose identities all point at one
+    /// profile is simply that profile's, and most events are — their profiles need not be read at all.
+    /// </summary>
+    private static Guid[] PeopleToDecide(List<IngestEvent> events, Dictionary<(string, string), Guid> identities, IReadOnlySet<string> blocked)
+    {
+        var deciding = new HashSet<Guid>();
+        var found = new HashSet<Guid>();
+        foreach (var e in events)
+        {
+            found.Clear();
+            var unknown = e.PreviousId is not null;
+            foreach (var id in IdentityResolver.IdentitiesOf(e, blocked))
+            {
+                if (identities.TryGetValue(id, out var person))
+                {
+                    found.Add(person);
+                }
+                else
+                {
+                    unknown = true;
+                }
+            }
+
+            if (unknown || found.Count > 1)
+            {
+                deciding.UnionWith(found);
+            }
+        }
+
+        if (events.Exists(e => e.PreviousId is not null))
+        {
+            // alias looks its previous id up as a user id or an anonymous id: cheap to over-approximate.
+            deciding.UnionWith(identities.Values);
+        }
+
+        return deciding.ToArray();
+    }
+
+    /// <summary>Transaction-scoped advisory locks, taken in one sorted order so two claims never wait on each other in a cycle.</summary>
+    private static async Task LockAsync(NpgsqlConnection connection, HashSet<(string Name, int Space)> locks, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT count(pg_advisory_xact_lock(k)) FROM (
+                SELECT DISTINCT hashtextextended(n, s) AS k FROM unnest($1::text[], $2::int[]) u(n, s) ORDER BY 1) s
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = locks.Select(l => l.Name).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = locks.Select(l => l.Space).ToArray() });
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>The profiles the keys point at as they are now, and which keys already have an identity row.</summary>
+    private async Task<(IdentityResolver Resolver, HashSet<(string, string)> Known)> ReadIdentitiesAsync(
+        NpgsqlConnection connection, List<IngestEvent> events, List<(string Type, string Value)> keys, IReadOnlySet<string> blocked, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var types = keys.Select(k => k.Type).ToArray();
+        var values = keys.Select(k => k.Value).ToArray();
         var identities = new Dictionary<(string, string), Guid>();
         await using (var command = new NpgsqlCommand(
             """
@@ -258,6 +389,8 @@ public sealed class IngestProcessor(
                 identities[(reader.GetString(0), reader.GetString(1))] = reader.GetGuid(2);
             }
         }
+
+        var known = identities.Keys.ToHashSet();
 
         // A contact typed in by hand has an email but no identity row yet: it is found by its email.
         var unmatchedEmails = keys.Where(k => k.Type == IdentityTypes.Email && !identities.ContainsKey(k)).Select(k => k.Value).ToArray();
@@ -276,16 +409,22 @@ public sealed class IngestProcessor(
 
         var profiles = new Dictionary<Guid, ProfileState>();
         var personIds = identities.Values.Distinct().ToArray();
-        if (personIds.Length > 0)
+        var deciding = PeopleToDecide(events, identities, blocked);
+        if (deciding.Length > 0)
         {
+            // One pass over the profiles' identities (index on person_id, type) for the user id and the number of
+            // anonymous ids, instead of two correlated look-ups per profile.
             await using var command = new NpgsqlCommand(
                 """
-                SELECT p.id, p.is_contact, p.created_at,
-                       (SELECT i.value FROM cdp_identities i WHERE i.person_id = p.id AND i.type = 'user_id' LIMIT 1),
-                       (SELECT count(*)::int FROM cdp_identities i WHERE i.person_id = p.id AND i.type = 'anonymous_id')
-                FROM people p WHERE p.id = ANY($1)
+                SELECT p.id, p.is_contact, p.created_at, i.user_id, coalesce(i.anonymous_ids, 0)
+                FROM people p
+                LEFT JOIN (SELECT person_id, min(value) FILTER (WHERE type = 'user_id') AS user_id,
+                                  count(*) FILTER (WHERE type = 'anonymous_id')::int AS anonymous_ids
+                           FROM cdp_identities WHERE person_id = ANY($1) AND type IN ('user_id', 'anonymous_id')
+                           GROUP BY person_id) i ON i.person_id = p.id
+                WHERE p.id = ANY($1)
                 """, connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = personIds });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = deciding });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -299,7 +438,7 @@ public sealed class IngestProcessor(
             }
         }
 
-        if (profiles.Count < personIds.Length)
+        if (profiles.Count < deciding.Length)
         {
             throw new ConcurrentMergeException();
         }
@@ -315,7 +454,7 @@ public sealed class IngestProcessor(
             resolver.Plan.NewIdentities.Add((IdentityTypes.Email, email, person));
         }
 
-        return resolver;
+        return (resolver, known);
     }
 
     /// <summary>
@@ -640,3 +779,4 @@ internal sealed record ContactTraits(string? FirstName, string? LastName, string
 
 /// <summary>A profile this claim relied on was merged away by another worker meanwhile: the claim starts over.</summary>
 public sealed class ConcurrentMergeException() : Exception("A profile was merged by another worker during resolution.");
+

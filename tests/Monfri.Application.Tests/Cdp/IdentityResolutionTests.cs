@@ -174,10 +174,22 @@ public sealed class IdentityResolutionTests : IAsyncLifetime
         Assert.Single(await _world.EventsAsync(IdentityTypes.AnonymousId, anon));
 
         // Eight days later the default seven-day window has passed: the same id is a new event.
-        await _world.ScalarAsync($"WITH u AS (UPDATE cdp_dedupe SET seen_at = seen_at - interval '8 days' WHERE message_id = '{messageId}' RETURNING 1) SELECT count(*) FROM u");
+        await _world.ScalarAsync($"WITH u AS (UPDATE cdp_dedupe SET seen_at = seen_at - interval '8 days' WHERE key = {IngestProcessor.DedupeKey(_world.Source.Id, messageId)} RETURNING 1) SELECT count(*) FROM u");
         await _world.SendAsync(CdpWorld.Page(anon, messageId: messageId));
         await _world.ProcessAsync();
         Assert.Equal(2, (await _world.EventsAsync(IdentityTypes.AnonymousId, anon)).Count);
+    }
+
+    [Fact]
+    public async Task The_dedupe_key_computed_by_the_migration_matches_the_workers_key()
+    {
+        // Message ids remembered before the FasterDedupe migration were re-keyed in SQL: the same key, or a
+        // retry of such a message after the upgrade would be stored twice.
+        var messageId = "ajs-next-é-" + Guid.NewGuid();
+        var sql = Monfri.Infrastructure.Persistence.Migrations.FasterDedupe.KeySql
+            .Replace("source_id", $"'{_world.Source.Id}'::uuid", StringComparison.Ordinal)
+            .Replace("message_id", $"'{messageId}'", StringComparison.Ordinal);
+        Assert.Equal(IngestProcessor.DedupeKey(_world.Source.Id, messageId), await _world.ScalarAsync($"SELECT {sql}"));
     }
 
     [Fact]
@@ -232,6 +244,54 @@ public sealed class IdentityResolutionTests : IAsyncLifetime
 
         Assert.Equal(1, await _world.ScalarAsync($"SELECT count(DISTINCT person_id) FROM cdp_identities WHERE value IN ('{anon}', '{anon}@race.test')"));
         Assert.Equal(80, (await _world.EventsAsync(IdentityTypes.AnonymousId, anon)).Count);
+        Assert.Equal(0, await _world.ScalarAsync("SELECT count(*) FROM cdp_intake"));
+    }
+}
+
+public sealed class RacingClaimTests : IAsyncLifetime
+{
+    private CdpWorld _world = null!;
+
+    // One request per claim, so every request below is resolved by its own claim, several at once.
+    public async Task InitializeAsync() =>
+        _world = await CdpWorld.StartAsync(nameof(RacingClaimTests), new Dictionary<string, string?> { ["Monfri:Ingest:ClaimRequests"] = "1" });
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task Concurrent_claims_never_give_one_known_visitor_two_user_ids()
+    {
+        // Workers read identities without locks; only a claim that adds to an existing profile locks it. Claims
+        // that each try to give the same known visitor another user id must still leave one user id per
+        // profile: the first wins, the others get profiles of their own.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        const int Visitors = 30, Claims = 4;
+        for (var v = 0; v < Visitors; v++)
+        {
+            await _world.SendAsync(CdpWorld.Page($"anon-{run}-{v}"));
+        }
+
+        await _world.ProcessAsync();
+        for (var v = 0; v < Visitors; v++)
+        {
+            for (var i = 0; i < Claims; i++)
+            {
+                await _world.SendAsync(CdpWorld.Identify($"anon-{run}-{v}", $"user-{run}-{v}-{i}", new { plan = "pro" }));
+            }
+        }
+
+        var processor = _world.App.Get<IngestProcessor>();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while ((await processor.ProcessOnceAsync(CancellationToken.None)).Claimed > 0)
+            {
+            }
+        })));
+
+        Assert.Equal(1, await _world.ScalarAsync(
+            $"SELECT max(n) FROM (SELECT count(*) AS n FROM cdp_identities WHERE type = 'user_id' AND value LIKE 'user-{run}-%' GROUP BY person_id) s"));
+        Assert.Equal(Visitors * Claims, await _world.ScalarAsync($"SELECT count(DISTINCT person_id) FROM cdp_identities WHERE value LIKE 'user-{run}-%'"));
+        Assert.Equal(Visitors * (Claims + 1), await _world.ScalarAsync($"SELECT count(*) FROM cdp_events WHERE anonymous_id LIKE 'anon-{run}-%'"));
         Assert.Equal(0, await _world.ScalarAsync("SELECT count(*) FROM cdp_intake"));
     }
 }
