@@ -23,7 +23,7 @@ public sealed record UndoneMergeDto(Guid MergeId, Guid WinnerId, Guid LoserId, i
 /// Undoes one merge: the absorbed person comes back under their old id with their row as the merge found it,
 /// their identities, the events those identities carried (also ones that arrived after the merge), their
 /// identify traits, activities and deal links; the winner gets back the fields it had before. See
-/// docs/decisions/ for which identities and events count as the absorbed person's.
+/// docs/decisions/009-undoing-a-merge.md for which identities and events count as the absorbed person's.
 /// </summary>
 [RequiresRole(Roles.Admin)]
 public sealed record UndoProfileMergeCommand(Guid MergeId) : ICommand<Result<UndoneMergeDto>>;
@@ -167,7 +167,7 @@ public sealed class UndoProfileMergeHandler(
             """, cancellationToken);
 
     /// <summary>
-    /// Which identities and events are the loser's (docs/decisions/003-undoing-a-merge.md): the identities in the
+    /// Which identities and events are the loser's (docs/decisions/009-undoing-a-merge.md): the identities in the
     /// snapshot; an identity the winner gained after the merge when every event that carried it was the loser's;
     /// and every event of the winner whose identifiers are the loser's and none the winner's — so the event that
     /// linked the two stays with the winner, and events that arrived after the merge follow their identity.

@@ -170,6 +170,20 @@ public sealed class MergeUndoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_visitor_created_and_merged_by_the_same_batch_has_nothing_to_give_back_and_cannot_be_undone()
+    {
+        var anon = $"anon-{Guid.NewGuid():N}";
+        await _world.SendAsync(CdpWorld.Track(null, "fay-1", "Signed Up"));
+        await _world.ProcessAsync();
+        await _world.SendAsync(CdpWorld.Page(anon), CdpWorld.Identify(anon, "fay-1", new { }));
+        await _world.ProcessAsync();
+
+        var merge = Assert.Single((await _world.App.SendAs(_world.Admin, new ListProfileMergesQuery("user_id", "fay-1"))).Value.Merges);
+        Assert.Contains("same batch", merge.UndoBlockedReason, StringComparison.Ordinal);
+        ResultAssert.Status(ResultStatus.Conflict, await _world.App.SendAs(_world.Admin, new UndoProfileMergeCommand(merge.Id)));
+    }
+
+    [Fact]
     public async Task Refused_merges_are_in_the_history_of_both_profiles()
     {
         var anon = $"anon-{Guid.NewGuid():N}";
