@@ -26,7 +26,11 @@ public sealed record UndoneMergeDto(Guid MergeId, Guid WinnerId, Guid LoserId, i
 /// docs/decisions/009-undoing-a-merge.md for which identities and events count as the absorbed person's.
 /// </summary>
 [RequiresRole(Roles.Admin)]
-public sealed record UndoProfileMergeCommand(Guid MergeId) : ICommand<Result<UndoneMergeDto>>;
+public sealed record UndoProfileMergeCommand(Guid MergeId) : ICommand<Result<UndoneMergeDto>>
+{
+    /// <summary>The kind of the update both people's <c>profile:{id}</c> topics get.</summary>
+    public const string LiveKind = "profile.unmerged";
+}
 
 public sealed class UndoProfileMergeHandler(
     IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, ILiveFeed live, IProfileRecompute recompute)
@@ -103,8 +107,8 @@ public sealed class UndoProfileMergeHandler(
         await recompute.RecomputeAsync([w, l], cancellationToken);
 
         var data = new { MergeId = m, WinnerId = w, LoserId = l, By = access.UserId };
-        await live.PublishAsync(LiveTopics.Profile(w), "profile.unmerged", data, cancellationToken);
-        await live.PublishAsync(LiveTopics.Profile(l), "profile.unmerged", data, cancellationToken);
+        await live.PublishAsync(LiveTopics.Profile(w), UndoProfileMergeCommand.LiveKind, data, cancellationToken);
+        await live.PublishAsync(LiveTopics.Profile(l), UndoProfileMergeCommand.LiveKind, data, cancellationToken);
         return new UndoneMergeDto(m, w, l, identities, events, activities, deals);
     }
 

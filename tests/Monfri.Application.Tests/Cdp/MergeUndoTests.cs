@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Cdp.Merges;
+using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Crm.Common;
@@ -127,9 +128,20 @@ public sealed class MergeUndoTests : IAsyncLifetime
         var merge = Assert.Single((await HistoryAsync(keep.Id)).Merges);
         Assert.True(merge.ByHand);
         Assert.True(merge.LoserWasContact);
+        var told = new System.Collections.Concurrent.ConcurrentQueue<(Guid Person, string Kind)>();
+        var feed = _world.App.Get<ILiveFeed>();
+        using var onKeep = feed.Subscribe(LiveTopics.Profile(keep.Id), _world.Admin, u => { told.Enqueue((keep.Id, u.Kind)); return ValueTask.CompletedTask; }).Value;
+        using var onGone = feed.Subscribe(LiveTopics.Profile(gone.Id), _world.Admin, u => { told.Enqueue((gone.Id, u.Kind)); return ValueTask.CompletedTask; }).Value;
+
         var undone = await _world.App.SendAs(_world.Admin, new UndoProfileMergeCommand(merge.Id));
 
         Assert.True(undone.IsSuccess, undone.ErrorMessage);
+        for (var i = 0; i < 50 && told.Count < 2; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal([(gone.Id, "profile.unmerged"), (keep.Id, "profile.unmerged")], told.OrderBy(t => t.Person == keep.Id));
         Assert.Equal((1, 2), (undone.Value.Activities, undone.Value.Deals));
         var robert = (await _world.App.SendAs(_world.Admin, new GetContactQuery(keep.Id))).Value;
         var bob = (await _world.App.SendAs(_world.Admin, new GetContactQuery(gone.Id))).Value;
