@@ -11,6 +11,7 @@ public static class DependencyInjection
     {
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<CrmAccess>();
+        services.AddSingleton<Cdp.Common.IProfileRecompute, Cdp.Common.NothingDerivedToRecompute>();
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using Monfri.Domain.Common;
+
 namespace Monfri.Domain.Cdp;
 
 public enum MergeOutcome
@@ -33,4 +35,25 @@ public sealed class ProfileMerge
     public string? LoserSnapshot { get; private set; }
 
     public DateTimeOffset MergedAt { get; private set; }
+
+    /// <summary>When an Admin undid the merge (the loser came back); a merge is undone at most once.</summary>
+    public DateTimeOffset? UndoneAt { get; private set; }
+
+    public Guid? UndoneBy { get; private set; }
+
+    /// <summary><see cref="IdentityType"/> of a merge a user made on the contacts' merge screen rather than an event.</summary>
+    public const string ByHand = "merged_by_hand";
+
+    public bool IsByHand => IdentityType == ByHand;
+
+    public void MarkUndone(Guid? userId, DateTimeOffset at)
+    {
+        if (Outcome != MergeOutcome.Merged || UndoneAt is not null)
+        {
+            throw new DomainException("Only a merge that happened and was not undone yet can be undone.");
+        }
+
+        UndoneAt = at;
+        UndoneBy = userId;
+    }
 }

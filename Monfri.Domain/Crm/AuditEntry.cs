@@ -7,6 +7,9 @@ public enum AuditAction
     Deleted,
     Merged,
     Imported,
+
+    /// <summary>An Admin undid a merge: the absorbed person is back, with what was theirs.</summary>
+    Unmerged,
 }
 
 /// <summary>Who changed what on which record, and when (old → new per field).</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Monfri.Application.Cdp.Merges;
 using Monfri.Domain.Cdp;
 using Npgsql;
 using NpgsqlTypes;
@@ -582,13 +583,10 @@ public sealed class IngestProcessor(
     {
         var id = Guid.CreateVersion7(now);
         await using var command = new NpgsqlCommand(
-            """
+            $"""
             INSERT INTO cdp_profile_merges (id, winner_id, loser_id, outcome, identity_type, identity_value, source_id, message_id, reason, loser_snapshot, merged_at)
             VALUES (@id, @w, @l, @o, @it, left(@iv, 256), @s, left(@m, 100), left(@r, 500),
-                CASE WHEN @o = 'Merged' THEN (SELECT jsonb_build_object(
-                    'person', to_jsonb(p) - 'search_text',
-                    'identities', (SELECT coalesce(jsonb_agg(jsonb_build_object('type', i.type, 'value', i.value)), '[]'::jsonb) FROM cdp_identities i WHERE i.person_id = @l),
-                    'traits', (SELECT t.traits FROM cdp_profile_traits t WHERE t.person_id = @l)) FROM people p WHERE p.id = @l) END,
+                CASE WHEN @o = 'Merged' THEN ({MergeSnapshot.Sql}) END,
                 @now)
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));

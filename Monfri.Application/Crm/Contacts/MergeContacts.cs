@@ -1,6 +1,7 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Cdp.Merges;
 using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
@@ -71,6 +72,9 @@ public sealed class MergeContactsHandler(IMonfriDbFactory dbFactory, CrmAccess a
         var absorbedName = absorbed.DisplayName;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Recorded like the ingest's merges, snapshot first, so the profile's merge history shows it and an Admin can undo it.
+        await MergeSnapshot.RecordByHandAsync(db, survivor.Id, absorbed.Id, absorbed.Email ?? absorbedName,
+            "Merged by hand on the contacts' merge screen.", clock.GetUtcNow(), cancellationToken);
         var moved = new List<MergeMoved>();
         foreach (var participant in ContactMergeFields.Participants)
         {

@@ -1,12 +1,13 @@
 using Mediator;
 using Monfri.Application.Cdp.Common;
+using Monfri.Application.Cdp.Merges;
 using Monfri.Application.Cdp.Profiles;
 using Monfri.Application.Cdp.Sources;
 using Monfri.Application.Common.Paging;
 
 namespace Monfri.Web.Endpoints.Cdp;
 
-/// <summary>/api/v1/sources and /api/v1/profiles — sources with their keys, profiles by any identifier, their events.</summary>
+/// <summary>/api/v1/sources and /api/v1/profiles — sources with their keys, profiles by any identifier, their events and merges.</summary>
 public static class CdpEndpoints
 {
     public static RouteGroupBuilder MapCdpEndpoints(this RouteGroupBuilder api)
@@ -38,6 +39,17 @@ public static class CdpEndpoints
                     ? (await mediator.Send(new ListProfileEventsQuery(type, value, pageIndex ?? 0, pageSize ?? 50), ct)).ToHttp()
                     : BadIdentity())
             .WithSummary("A profile's events, newest first, paged").Produces<Page<ProfileEventDto>>();
+        profiles.MapGet("/{identity}/merges", async (string identity, IMediator mediator, CancellationToken ct) =>
+                Split(identity) is var (type, value)
+                    ? (await mediator.Send(new ListProfileMergesQuery(type, value), ct)).ToHttp()
+                    : BadIdentity())
+            .WithSummary("The merges that formed a profile (with the chain of earlier ones, newest first) and the merges that were refused")
+            .Produces<MergeHistoryDto>();
+        api.MapPost("/profile-merges/{id:guid}/undo", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new UndoProfileMergeCommand(id), ct)).ToHttp())
+            .WithTags("Profiles")
+            .WithSummary("Admin: undo a merge; the absorbed profile comes back with its identities, events, traits, activities and deal links")
+            .Produces<UndoneMergeDto>();
         return api;
     }
 

@@ -47,6 +47,32 @@ public sealed class MergeApiTests(MonfriWebFactory factory) : IClassFixture<Monf
     }
 
     [Fact]
+    public async Task A_contact_merge_is_in_the_profiles_merge_history_and_is_undone_once_through_the_api()
+    {
+        var first = await PostAsync("/api/v1/contacts", new { firstName = "Una", lastName = "Undo", email = "una@api-undo.test" });
+        var second = await PostAsync("/api/v1/contacts", new { firstName = "Una", lastName = "Undo", email = "u.undo@api-undo.test" });
+        var (survivor, absorbed) = (first.GetProperty("id").GetGuid(), second.GetProperty("id").GetGuid());
+        await PostAsync("/api/v1/contacts/merge", new
+        {
+            survivorId = survivor, absorbedId = absorbed,
+            survivorVersion = first.GetProperty("version").GetUInt32(), absorbedVersion = second.GetProperty("version").GetUInt32(),
+        });
+
+        var history = await _admin.GetFromJsonAsync<JsonElement>($"/api/v1/profiles/email:una@api-undo.test/merges");
+        var merge = history.GetProperty("merges").EnumerateArray().Single();
+        Assert.Equal(absorbed, merge.GetProperty("loserId").GetGuid());
+        var undo = $"/api/v1/profile-merges/{merge.GetProperty("id").GetGuid()}/undo";
+        var undone = await PostAsync(undo, new { });
+
+        Assert.Equal(absorbed, undone.GetProperty("loserId").GetGuid());
+        Assert.Equal(HttpStatusCode.OK, (await _admin.GetAsync($"/api/v1/contacts/{absorbed}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await _admin.PostAsJsonAsync(undo, new { })).StatusCode);
+        var document = await _admin.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/profile-merges/{id}/undo", out _));
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/profiles/{identity}/merges", out _));
+    }
+
+    [Fact]
     public async Task Companies_are_found_as_duplicates_and_merged_through_the_api()
     {
         var keep = await PostAsync("/api/v1/companies", new { name = "Umbrella Corporation", domain = "umbrella-api.test" });
