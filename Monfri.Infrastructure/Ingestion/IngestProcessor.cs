@@ -18,6 +18,7 @@ public sealed class IngestProcessor(
     NpgsqlDataSource dataSource,
     EventPartitions partitions,
     IngestLiveTicker live,
+    Privacy.SuppressionList suppressions,
     IOptions<IngestOptions> options,
     TimeProvider clock,
     ILogger<IngestProcessor> logger)
@@ -87,6 +88,7 @@ public sealed class IngestProcessor(
 
         var events = Deduplicate(claimed);
         events = await FreshAsync(connection, events, cancellationToken);
+        events = await suppressions.FilterAsync(connection, events, cancellationToken);
         var now = clock.GetUtcNow();
         var blocked = await BlockedAsync(connection, now, cancellationToken);
 
