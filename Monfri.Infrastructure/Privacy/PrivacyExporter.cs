@@ -10,7 +10,7 @@ namespace Monfri.Infrastructure.Privacy;
 
 /// <summary>
 /// Writes everything Monfri holds about a person as one JSON document (right of access): profile, identities,
-/// identify traits, activities, linked deals, merge records, emails sent and every event. The document is built
+/// identify traits, activities, linked deals, merge records, the history of their record, emails sent and every event. The document is built
 /// from one consistent snapshot, written to a temporary file as it is read (events row by row, so a person with
 /// 100,000 events never becomes one string) and then streamed into <c>privacy_exports</c>.
 /// </summary>
@@ -97,6 +97,12 @@ internal sealed class PrivacyExporter(IDbContextFactory<MonfriDbContext> factory
             """
             SELECT to_jsonb(m)::text FROM cdp_profile_merges m
             WHERE m.winner_id = ANY($1) OR m.loser_id = ANY($1) ORDER BY m.merged_at, m.id
+            """, absorbed.ToArray(), cancellationToken);
+
+        counts["history"] = await WriteArrayAsync(json, "history", connection,
+            """
+            SELECT jsonb_build_object('at', l.at, 'action', l.action, 'summary', l.summary, 'changes', l.changes)::text FROM audit_log l
+            WHERE l.object_type = 'Contact' AND l.record_id = ANY($1) ORDER BY l.at, l.id
             """, absorbed.ToArray(), cancellationToken);
 
         // Messages sent to the person belong here once Monfri sends email; until then it has sent none.

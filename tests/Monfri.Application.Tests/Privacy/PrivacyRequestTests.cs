@@ -59,6 +59,7 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         Assert.Equal("Discovery call", Assert.Single(root.GetProperty("activities").EnumerateArray()).GetProperty("subject").GetString());
         Assert.Equal(person.DealName, Assert.Single(root.GetProperty("deals").EnumerateArray()).GetProperty("name").GetString());
         Assert.NotEmpty(root.GetProperty("merges").EnumerateArray());
+        Assert.Contains(root.GetProperty("history").EnumerateArray(), h => h.GetProperty("action").GetString() == nameof(AuditAction.Created));
         Assert.Empty(root.GetProperty("emails").EnumerateArray());
         Assert.Equal(3, request.Counts["events"]);
         Assert.Equal(1, request.Counts["activities"]);
