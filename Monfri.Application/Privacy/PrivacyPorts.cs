@@ -12,6 +12,12 @@ public interface IPrivacyRequestStore
     /// <summary>Saves the queued request and wakes a worker on this node.</summary>
     Task QueueAsync(PrivacyRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Lifts a suppression: the identifiers it added are tracked and emailed again (unless another suppression
+    /// that holds covers them too), and the request records when. False when it no longer can be lifted.
+    /// </summary>
+    Task<bool> LiftSuppressionAsync(Guid requestId, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Opens a completed export (UTF-8 JSON) for reading forward; null when there is none. Dispose it to release the connection.</summary>
     Task<Stream?> OpenExportAsync(Guid requestId, CancellationToken cancellationToken);
 }

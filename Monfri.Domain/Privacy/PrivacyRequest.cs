@@ -65,6 +65,12 @@ public sealed class PrivacyRequest
     /// <summary>Size of the stored export document in bytes; null when there is none (or it was erased).</summary>
     public long? ExportBytes { get; private set; }
 
+    /// <summary>When an Admin lifted this suppression (its identifiers are tracked and emailed again); null while it holds.</summary>
+    public DateTimeOffset? LiftedAt { get; private set; }
+
+    /// <summary>A finished suppression that has not been lifted.</summary>
+    public bool CanBeLifted => Kind == PrivacyRequestKind.Suppress && Status is (PrivacyRequestStatus.Completed or PrivacyRequestStatus.NoDataHeld) && LiftedAt is null;
+
     public bool IsFinished => Status is PrivacyRequestStatus.Completed or PrivacyRequestStatus.NoDataHeld or PrivacyRequestStatus.Failed;
 
     public static PrivacyRequest Queue(PrivacyRequestKind kind, string identityType, string identityValue, Guid requestedBy, DateTimeOffset now)
@@ -154,6 +160,16 @@ public sealed class PrivacyRequest
         Status = PrivacyRequestStatus.Failed;
         Error = reason;
         CompletedAt = now;
+    }
+
+    public void Lift(DateTimeOffset now)
+    {
+        if (!CanBeLifted)
+        {
+            throw new DomainException("Only a finished suppression that holds can be lifted.");
+        }
+
+        LiftedAt = now;
     }
 
     /// <summary>Drops the identifier, the link to the person and any export: what a deletion of that person leaves.</summary>

@@ -7,8 +7,9 @@ using Npgsql;
 
 namespace Monfri.Infrastructure.Privacy;
 
-/// <summary>Saves queued requests (then wakes the worker) and streams export documents out of <c>privacy_exports</c>.</summary>
-internal sealed class PrivacyRequestStore(IDbContextFactory<MonfriDbContext> factory, NpgsqlDataSource dataSource, PrivacySignal signal) : IPrivacyRequestStore
+/// <summary>Saves queued requests (then wakes the worker), lifts suppressions and streams export documents out of <c>privacy_exports</c>.</summary>
+internal sealed class PrivacyRequestStore(
+    IDbContextFactory<MonfriDbContext> factory, NpgsqlDataSource dataSource, PrivacySignal signal, SuppressionList suppressions) : IPrivacyRequestStore
 {
     public async Task QueueAsync(PrivacyRequest request, CancellationToken cancellationToken)
     {
@@ -19,6 +20,28 @@ internal sealed class PrivacyRequestStore(IDbContextFactory<MonfriDbContext> fac
         }
 
         signal.Wake();
+    }
+
+    public async Task<bool> LiftSuppressionAsync(Guid requestId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Locked so a second lift (another admin, another node) waits and then sees it lifted.
+            var request = await db.PrivacyRequests.FromSql($"SELECT * FROM privacy_requests WHERE id = {requestId} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
+            if (request is null || !request.CanBeLifted)
+            {
+                return false;
+            }
+
+            await SuppressionList.RemoveAsync((NpgsqlConnection)db.Database.GetDbConnection(), request.Id, cancellationToken);
+            request.Lift(now);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        suppressions.Refresh();
+        return true;
     }
 
     public async Task<Stream?> OpenExportAsync(Guid requestId, CancellationToken cancellationToken)

@@ -24,8 +24,8 @@ internal sealed class PrivacySuppressor(IDbContextFactory<MonfriDbContext> facto
             ? (await PrivacySubject.LoadAsync(connection, id, cancellationToken)).Identities.Append(asked).Distinct().ToList()
             : [asked];
         var now = clock.GetUtcNow();
-        var added = await SuppressionList.AddAsync(connection, identities, request.Id, now, cancellationToken);
-        var counts = new Dictionary<string, long> { ["suppressedIdentities"] = identities.Count, ["newlySuppressed"] = added };
+        await SuppressionList.AddAsync(connection, identities, request.Id, now, cancellationToken);
+        var counts = new Dictionary<string, long> { ["suppressedIdentities"] = identities.Count };
         if (personId is null)
         {
             request.CompleteWithNoData(counts, now);

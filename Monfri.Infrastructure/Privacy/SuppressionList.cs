@@ -10,7 +10,7 @@ namespace Monfri.Infrastructure.Privacy;
 /// Identifiers whose owner objected to being tracked and emailed (Suppress requests), kept as SHA-256 keys in
 /// <c>cdp_suppressions</c>. The ingest workers drop every event that carries one before it is stored; the list
 /// is held in memory and re-read every few seconds (like the block list), so on another node a new suppression
-/// takes effect within <see cref="RefreshInterval"/>, on this node at once.
+/// (or a lifted one) takes effect within <see cref="RefreshInterval"/>, on this node at once.
 /// </summary>
 public sealed class SuppressionList(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<SuppressionList> logger) : IEmailSuppression
 {
@@ -49,25 +49,36 @@ public sealed class SuppressionList(NpgsqlDataSource dataSource, TimeProvider cl
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Adds the identifiers (in the caller's transaction); the number that were not suppressed before.</summary>
-    internal static async Task<int> AddAsync(NpgsqlConnection connection, IReadOnlyCollection<(string Type, string Value)> identities, Guid requestId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the identifiers under <paramref name="requestId"/> (in the caller's transaction). A key may be held by
+    /// several suppressions; it stays suppressed until the last of them is lifted.
+    /// </summary>
+    internal static async Task AddAsync(NpgsqlConnection connection, IReadOnlyCollection<(string Type, string Value)> identities, Guid requestId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (identities.Count == 0)
         {
-            return 0;
+            return;
         }
 
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO cdp_suppressions (key, type, request_id, created_at)
             SELECT k, t, $3, $4 FROM unnest($1::text[], $2::text[]) u(k, t)
-            ON CONFLICT (key) DO NOTHING
+            ON CONFLICT (key, request_id) DO NOTHING
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = identities.Select(i => PrivacyKeys.Hash(i.Type, i.Value)).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = identities.Select(i => i.Type).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = requestId });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Removes what <paramref name="requestId"/> suppressed (in the caller's transaction).</summary>
+    internal static async Task RemoveAsync(NpgsqlConnection connection, Guid requestId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("DELETE FROM cdp_suppressions WHERE request_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = requestId });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Whether any of the identifiers is suppressed (read from the table, for an export).</summary>
@@ -78,7 +89,7 @@ public sealed class SuppressionList(NpgsqlDataSource dataSource, TimeProvider cl
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Makes the next filter re-read the table (after a suppression was added on this node).</summary>
+    /// <summary>Makes the next filter re-read the table (after a suppression was added or lifted on this node).</summary>
     public void Refresh() => _snapshot = _snapshot with { At = DateTimeOffset.MinValue };
 
     private async Task<IReadOnlySet<string>> KeysAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -91,7 +102,7 @@ public sealed class SuppressionList(NpgsqlDataSource dataSource, TimeProvider cl
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = new NpgsqlCommand("SELECT key FROM cdp_suppressions", connection))
+        await using (var command = new NpgsqlCommand("SELECT DISTINCT key FROM cdp_suppressions", connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

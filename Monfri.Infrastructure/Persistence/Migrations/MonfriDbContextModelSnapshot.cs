@@ -1421,6 +1421,10 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(10)")
                         .HasColumnName("kind");
 
+                    b.Property<DateTimeOffset?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lifted_at");
+
                     b.Property<string>("MaskedIdentity")
                         .IsRequired()
                         .HasMaxLength(256)

@@ -4,6 +4,7 @@ using Monfri.Application.Privacy;
 using Monfri.Application.Privacy.CreatePrivacyRequest;
 using Monfri.Application.Privacy.DownloadPrivacyExport;
 using Monfri.Application.Privacy.GetPrivacyRequest;
+using Monfri.Application.Privacy.LiftSuppression;
 using Monfri.Application.Privacy.ListPrivacyRequests;
 
 namespace Monfri.Web.Endpoints.Privacy;
@@ -38,6 +39,10 @@ public static class PrivacyEndpoints
             })
             .WithSummary("Download the JSON document of a completed export: profile, identities, traits, activities, deals, merges, emails and events")
             .Produces(StatusCodes.Status200OK, contentType: "application/json");
+        requests.MapPost("/{id:guid}/lift", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                (await mediator.Send(new LiftSuppressionCommand(id), ct)).ToHttp())
+            .WithSummary("Lift a suppression: the person's events are collected and they may be emailed again from now on")
+            .Produces<PrivacyRequestDto>();
         return api;
     }
 }

@@ -10,6 +10,7 @@ using Monfri.Application.Privacy;
 using Monfri.Application.Privacy.CreatePrivacyRequest;
 using Monfri.Application.Privacy.DownloadPrivacyExport;
 using Monfri.Application.Privacy.GetPrivacyRequest;
+using Monfri.Application.Privacy.LiftSuppression;
 using Monfri.Application.Privacy.ListPrivacyRequests;
 using Monfri.Application.Tests.Cdp;
 using Monfri.Domain.Cdp;
@@ -164,6 +165,41 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lifted_suppression_lets_the_persons_events_in_again_once_no_other_suppression_holds()
+    {
+        var person = await KnownPersonAsync("lift");
+        var byAnonymousId = await RunAsync(PrivacyRequestKind.Suppress, IdentityTypes.AnonymousId, person.AnonymousId);
+        var byEmail = await RunAsync(PrivacyRequestKind.Suppress, IdentityTypes.Email, person.Email);
+        var emails = _world.App.Get<IEmailSuppression>();
+
+        var lifted = await _world.App.SendAs(Admin, new LiftSuppressionCommand(byAnonymousId.Id));
+        await _world.SendAsync(CdpWorld.Track(person.AnonymousId, null, "While Still Suppressed"));
+        await _world.ProcessAsync();
+
+        Assert.True(lifted.IsSuccess, lifted.ErrorMessage);
+        Assert.NotNull(lifted.Value.LiftedAt);
+        Assert.True(await emails.IsSuppressedAsync(person.Email, CancellationToken.None));
+        Assert.Equal(0, await _world.ScalarAsync($"SELECT count(*) FROM cdp_events WHERE person_id = '{person.Id}' AND event = 'While Still Suppressed'"));
+
+        Assert.True((await _world.App.SendAs(Admin, new LiftSuppressionCommand(byEmail.Id))).IsSuccess);
+        await _world.SendAsync(CdpWorld.Track(person.AnonymousId, null, "Welcome Back"));
+        await _world.ProcessAsync();
+
+        Assert.False(await emails.IsSuppressedAsync(person.Email, CancellationToken.None));
+        Assert.Equal(1, await _world.ScalarAsync($"SELECT count(*) FROM cdp_events WHERE person_id = '{person.Id}' AND event = 'Welcome Back'"));
+        ResultAssert.Status(ResultStatus.Conflict, await _world.App.SendAs(Admin, new LiftSuppressionCommand(byEmail.Id)));
+    }
+
+    [Fact]
+    public async Task Only_a_suppression_can_be_lifted()
+    {
+        var export = await RunAsync(PrivacyRequestKind.Export, IdentityTypes.Email, $"nobody.{Guid.NewGuid():N}@privacy.test");
+
+        ResultAssert.Status(ResultStatus.Conflict, await _world.App.SendAs(Admin, new LiftSuppressionCommand(export.Id)));
+        ResultAssert.Status(ResultStatus.NotFound, await _world.App.SendAs(Admin, new LiftSuppressionCommand(Guid.NewGuid())));
+    }
+
+    [Fact]
     public async Task Only_admins_may_make_or_read_privacy_requests()
     {
         var (_, marketer) = await _world.App.CreateUserAsync("Mara", Domain.Common.Roles.Marketing, Domain.Common.Roles.Manager);
@@ -172,6 +208,7 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         ResultAssert.Status(ResultStatus.Forbidden, await _world.App.SendAs(marketer, new ListPrivacyRequestsQuery()));
         ResultAssert.Status(ResultStatus.Forbidden, await _world.App.SendAs(marketer, new GetPrivacyRequestQuery(Guid.NewGuid())));
         ResultAssert.Status(ResultStatus.Forbidden, await _world.App.SendAs(marketer, new DownloadPrivacyExportQuery(Guid.NewGuid())));
+        ResultAssert.Status(ResultStatus.Forbidden, await _world.App.SendAs(marketer, new LiftSuppressionCommand(Guid.NewGuid())));
     }
 
     [Theory]

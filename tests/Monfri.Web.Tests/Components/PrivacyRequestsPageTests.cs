@@ -19,6 +19,7 @@ public sealed class PrivacyRequestsPageTests : MudTestContext, IAsyncLifetime
 {
     private MonfriServices _app = null!;
     private AsyncServiceScope _scope;
+    private IRenderedComponent<MudDialogProvider> _dialogs = null!;
 
     async Task IAsyncLifetime.InitializeAsync() => _app = await MonfriServices.StartAsync(nameof(PrivacyRequestsPageTests));
 
@@ -42,7 +43,7 @@ public sealed class PrivacyRequestsPageTests : MudTestContext, IAsyncLifetime
         auth.SetRoles(Roles.All.Where(user.IsInRole).ToArray());
         auth.SetClaims(user.FindFirst(ClaimTypes.NameIdentifier)!);
         Render<MudPopoverProvider>();
-        Render<MudDialogProvider>();
+        _dialogs = Render<MudDialogProvider>();
     }
 
     [Fact]
@@ -79,6 +80,24 @@ public sealed class PrivacyRequestsPageTests : MudTestContext, IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.Equal("No data held", page.Find("[data-testid=privacy-status]").TextContent.Trim()));
         Assert.Contains("Delete", page.Find("[data-testid=privacy-table] tbody tr").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_admin_lifts_a_suppression_after_confirming()
+    {
+        var admin = await _app.AdminAsync();
+        var queued = await _app.SendAs(admin, new CreatePrivacyRequestCommand(PrivacyRequestKind.Suppress, "anonymous_id", $"anon-objector-{Guid.NewGuid():N}"));
+        Assert.True(queued.IsSuccess, queued.ErrorMessage);
+        SignIn(admin);
+        var page = Render<PrivacyRequests>();
+        page.WaitForAssertion(() => Assert.Equal("No data held (identifier suppressed)", page.Find("[data-testid=privacy-status]").TextContent.Trim()));
+
+        page.Find("[data-testid=privacy-lift]").Click();
+        _dialogs.WaitForAssertion(() => Assert.Contains("Lift this suppression?", _dialogs.Markup, StringComparison.Ordinal));
+        _dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Lift").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Lifted", page.Find("[data-testid=privacy-lifted]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=privacy-lift]"));
     }
 
     [Fact]

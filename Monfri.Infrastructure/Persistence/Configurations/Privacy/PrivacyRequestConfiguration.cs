@@ -20,6 +20,7 @@ internal sealed class PrivacyRequestConfiguration : IEntityTypeConfiguration<Pri
         builder.Property(r => r.Error).HasMaxLength(2000);
         builder.Property(r => r.Counts).HasJsonColumn();
         builder.Ignore(r => r.IsFinished);
+        builder.Ignore(r => r.CanBeLifted);
         // No foreign key to people: the request outlives the person it erased.
         builder.HasIndex(r => new { r.Status, r.RequestedAt });
         builder.HasIndex(r => r.RequestedAt);

@@ -28,7 +28,8 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                     started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     counts = table.Column<string>(type: "jsonb", nullable: false),
-                    export_bytes = table.Column<long>(type: "bigint", nullable: true)
+                    export_bytes = table.Column<long>(type: "bigint", nullable: true),
+                    lifted_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -71,12 +72,15 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                     content bytea NOT NULL
                 );
 
+                -- A key may be held by several suppressions; lifting one removes only its own rows.
                 CREATE TABLE cdp_suppressions (
-                    key text PRIMARY KEY,
+                    key text NOT NULL,
+                    request_id uuid NOT NULL,
                     type text NOT NULL,
-                    request_id uuid,
-                    created_at timestamptz NOT NULL
+                    created_at timestamptz NOT NULL,
+                    PRIMARY KEY (key, request_id)
                 );
+                CREATE INDEX ix_cdp_suppressions_request_id ON cdp_suppressions (request_id);
                 """);
         }
 

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Monfri.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(MonfriDbContext))]
-    [Migration("20261129052311_PrivacyRequests")]
+    [Migration("20261129053937_PrivacyRequests")]
     partial class PrivacyRequests
     {
         /// <inheritdoc />
@@ -1423,6 +1423,10 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)")
                         .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lifted_at");
 
                     b.Property<string>("MaskedIdentity")
                         .IsRequired()
