@@ -27,7 +27,15 @@ public sealed class SuppressionList(NpgsqlDataSource dataSource, TimeProvider cl
             return events;
         }
 
-        var kept = events.Where(e => !PrivacyKeys.Of(e).Any(id => keys.Contains(PrivacyKeys.Hash(id.Type, id.Value)))).ToList();
+        // Each distinct identifier is hashed once per claim: a visitor's burst of events repeats the same few.
+        var suppressed = events.SelectMany(PrivacyKeys.Of).Distinct()
+            .Where(id => keys.Contains(PrivacyKeys.Hash(id.Type, id.Value))).ToHashSet();
+        if (suppressed.Count == 0)
+        {
+            return events;
+        }
+
+        var kept = events.Where(e => !PrivacyKeys.Of(e).Any(suppressed.Contains)).ToList();
         if (kept.Count < events.Count)
         {
             logger.LogInformation("Dropped {Count} event(s) of suppressed people", events.Count - kept.Count);
