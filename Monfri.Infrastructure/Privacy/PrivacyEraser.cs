@@ -73,13 +73,10 @@ internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, 
                OR EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) u(t, v) WHERE m.identity_type = u.t AND m.identity_value = u.v)
                OR EXISTS (SELECT 1 FROM unnest($4::text[]) s WHERE strpos(m.loser_snapshot::text, s) > 0)
             """, cancellationToken, P(people), P(types), P(values), P(terms));
-        // The person's own history goes whole (including entries of contacts merged into them by hand); other
+        // The person's own history goes whole (including that of contacts merged into them by hand); other
         // records' history keeps its entries with the mention blanked out.
         counts["auditEntries"] = await ExecuteAsync(connection,
-            """
-            DELETE FROM audit_log l WHERE l.object_type = 'Contact' AND (l.record_id = ANY($1)
-               OR EXISTS (SELECT 1 FROM unnest($2::text[]) s WHERE strpos(l.summary, s) > 0 OR strpos(l.changes::text, s) > 0))
-            """, cancellationToken, P(people), P(terms));
+            "DELETE FROM audit_log WHERE object_type = 'Contact' AND record_id = ANY($1)", cancellationToken, P(people));
         counts["auditEntriesRedacted"] = await RedactAuditAsync(connection, terms, cancellationToken);
         counts["importFiles"] = await DropImportFilesAsync(connection, subject.SearchableValues, cancellationToken);
         counts["importIssuesRedacted"] = await RedactAsync(connection, "import_row_issues", "reason", subject.SearchableValues, cancellationToken);
@@ -211,13 +208,13 @@ internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, 
         }
     }
 
-    /// <summary>History entries of companies and deals that mention the person keep their place, with the mention replaced.</summary>
+    /// <summary>History entries of other records (deals, companies, other contacts) that mention the person keep their place, with the mention replaced.</summary>
     private static async Task<long> RedactAuditAsync(NpgsqlConnection connection, string[] terms, CancellationToken cancellationToken)
     {
         var count = await ExecuteScalarAsync(connection,
             """
-            SELECT count(*) FROM audit_log l WHERE l.object_type <> 'Contact'
-              AND EXISTS (SELECT 1 FROM unnest($1::text[]) s WHERE strpos(l.summary, s) > 0 OR strpos(l.changes::text, s) > 0)
+            SELECT count(*) FROM audit_log l WHERE
+              EXISTS (SELECT 1 FROM unnest($1::text[]) s WHERE strpos(l.summary, s) > 0 OR strpos(l.changes::text, s) > 0)
             """, cancellationToken, P(terms));
         if (count == 0)
         {
@@ -226,14 +223,14 @@ internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, 
 
         foreach (var term in terms)
         {
-            await ExecuteAsync(connection, "UPDATE audit_log SET summary = replace(summary, $1, $2) WHERE object_type <> 'Contact' AND strpos(summary, $1) > 0",
+            await ExecuteAsync(connection, "UPDATE audit_log SET summary = replace(summary, $1, $2) WHERE strpos(summary, $1) > 0",
                 cancellationToken, P(term), P(Erased));
             // jsonb prints a string as is apart from quotes, backslashes and control characters, so a term without
             // those is replaced inside string values without breaking the document.
             if (!term.Any(c => c is '"' or '\\' || char.IsControl(c)))
             {
                 await ExecuteAsync(connection,
-                    "UPDATE audit_log SET changes = replace(changes::text, $1, $2)::jsonb WHERE object_type <> 'Contact' AND strpos(changes::text, $1) > 0",
+                    "UPDATE audit_log SET changes = replace(changes::text, $1, $2)::jsonb WHERE strpos(changes::text, $1) > 0",
                     cancellationToken, P(term), P(Erased));
             }
         }

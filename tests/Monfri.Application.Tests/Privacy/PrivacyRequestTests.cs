@@ -76,6 +76,18 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         var survivor = await _world.App.SendAs(Admin, new GetContactQuery(person.Id));
         var merged = await _world.App.SendAs(Admin, new MergeContactsCommand(person.Id, alias.Id, null, survivor.Value.Version, alias.Version));
         Assert.True(merged.IsSuccess, merged.ErrorMessage);
+        // A colleague's record that once named them: its history keeps the entry, without the email.
+        var colleague = await CreateContactAsync("Colleague", $"Other{person.Tag}", $"colleague.{person.Tag}@privacy.test");
+        foreach (var title in new[] { $"Assistant to {person.Email}", "Buyer" })
+        {
+            var current = (await _world.App.SendAs(Admin, new GetContactQuery(colleague.Id))).Value;
+            var updated = await _world.App.SendAs(Admin, new UpdateContactCommand
+            {
+                Id = colleague.Id, Version = current.Version, FirstName = current.FirstName, LastName = current.LastName, Email = current.Email, JobTitle = title,
+            });
+            Assert.True(updated.IsSuccess, updated.ErrorMessage);
+        }
+
         // An earlier export: its document holds everything about them.
         Assert.Equal(PrivacyRequestStatus.Completed, (await RunAsync(PrivacyRequestKind.Export, IdentityTypes.Email, person.Email)).Status);
         // Accepted but not processed yet when the deletion runs, in one request with someone else's event.
@@ -89,7 +101,7 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         foreach (var place in new[]
                  {
                      $"people: {person.Email}", $"cdp_identities: {person.AnonymousId}", $"cdp_events: {person.UserId}", $"cdp_profile_traits: {person.Id}",
-                     $"activities: {person.LastName}", $"deal_contacts: {person.Id}", $"audit_log: {alias.Id}", $"cdp_profile_merges: {person.AnonymousProfileId}",
+                     $"activities: {person.LastName}", $"deal_contacts: {person.Id}", $"audit_log: {alias.Id}", $"audit_log: {person.Email}", $"cdp_profile_merges: {person.AnonymousProfileId}",
                      $"privacy_exports: {person.Email}", $"privacy_requests: {person.Email}", $"cdp_intake: {person.AnonymousId}",
                  })
         {
@@ -104,6 +116,8 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         var mentions = await MentionsAsync(terms);
         Assert.True(mentions.Count == 0, "Still mentioned in: " + string.Join("; ", mentions));
 
+        Assert.Equal(1, await _world.ScalarAsync(
+            $"SELECT count(*) FROM audit_log WHERE record_id = '{colleague.Id}' AND changes @> '[{{\"field\": \"jobTitle\", \"old\": \"Assistant to [erased]\", \"new\": \"Buyer\"}}]'"));
         var deal = await _world.App.SendAs(Admin, new GetDealQuery(person.DealId));
         Assert.True(deal.IsSuccess, deal.ErrorMessage);
         Assert.Empty(deal.Value.Contacts);
