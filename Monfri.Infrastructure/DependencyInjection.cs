@@ -16,6 +16,7 @@ using Monfri.Infrastructure.Ingestion;
 using Monfri.Infrastructure.Live;
 using Monfri.Infrastructure.Persistence;
 using Monfri.Infrastructure.Persistence.Interceptors;
+using Monfri.Infrastructure.Privacy;
 using Monfri.Infrastructure.Scheduling;
 using Npgsql;
 
@@ -71,6 +72,7 @@ public static class DependencyInjection
         services.AddHostedService<TaskReminderService>();
         services.AddImports(configuration);
         services.AddIngestion(configuration);
+        services.AddPrivacy();
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;

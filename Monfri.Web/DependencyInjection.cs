@@ -9,6 +9,7 @@ using Monfri.Web.Endpoints.ApiTokens;
 using Monfri.Web.Endpoints.Crm;
 using Monfri.Web.Endpoints.Deals;
 using Monfri.Web.Endpoints.Pipelines;
+using Monfri.Web.Endpoints.Privacy;
 using Monfri.Web.Endpoints.Users;
 using Monfri.Web.Live;
 using Monfri.Web.Security;
@@ -78,6 +79,7 @@ public static class DependencyInjection
         api.MapImportEndpoints();
         api.MapCdpEndpoints();
         api.MapPeopleEndpoints();
+        api.MapPrivacyEndpoints();
 
         app.MapAccountEndpoints();
         app.MapCollectEndpoints();

@@ -22,6 +22,7 @@ public sealed class IngestProcessor(
     NpgsqlDataSource dataSource,
     EventPartitions partitions,
     IngestLiveTicker live,
+    Privacy.SuppressionList suppressions,
     IOptions<IngestOptions> options,
     TimeProvider clock,
     ILogger<IngestProcessor> logger)
@@ -92,6 +93,7 @@ public sealed class IngestProcessor(
 
         var events = Deduplicate(claimed);
         events = await FreshAsync(connection, events, cancellationToken);
+        events = await suppressions.FilterAsync(connection, events, cancellationToken);
         var now = clock.GetUtcNow();
         var blocked = await BlockedAsync(connection, now, cancellationToken);
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Persistence;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
+using Monfri.Domain.Privacy;
 using Monfri.Infrastructure.Identity;
 
 namespace Monfri.Infrastructure.Persistence;
@@ -34,6 +35,7 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     public DbSet<ProfileIdentity> ProfileIdentities => Set<ProfileIdentity>();
     public DbSet<ProfileMerge> ProfileMerges => Set<ProfileMerge>();
     public DbSet<BlockedIdentifier> BlockedIdentifiers => Set<BlockedIdentifier>();
+    public DbSet<PrivacyRequest> PrivacyRequests => Set<PrivacyRequest>();
 
     /// <summary>Who the changes saved through this context are made by (audit log); set per operation.</summary>
     public Guid? ActorId { get; set; }

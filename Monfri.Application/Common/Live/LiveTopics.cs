@@ -22,6 +22,9 @@ public static class LiveTopics
     /// <summary>Deal changes in one pipeline: every open board of it follows this.</summary>
     public static string Pipeline(Guid pipelineId) => $"pipeline:{pipelineId}";
 
+    /// <summary>Privacy requests (queued, running, done): the Admin → Privacy page follows it.</summary>
+    public const string Privacy = "privacy";
+
     /// <summary>Changes to one company's record.</summary>
     public static string Company(Guid companyId) => $"company:{companyId}";
 
@@ -36,6 +39,7 @@ public static class LiveTopics
         ("source:", [Roles.Admin, Roles.Marketing], false),
         ("segment:", [Roles.Admin, Roles.Manager, Roles.Marketing], false),
         ("reports", [Roles.Admin, Roles.Manager], false),
+        (Privacy, [Roles.Admin], false),
     ];
 
     public static bool IsValid(string topic) =>

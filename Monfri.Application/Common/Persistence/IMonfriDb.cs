@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
+using Monfri.Domain.Privacy;
 
 namespace Monfri.Application.Common.Persistence;
 
@@ -29,6 +30,7 @@ public interface IMonfriDb : IAsyncDisposable
     DbSet<ProfileIdentity> ProfileIdentities { get; }
     DbSet<ProfileMerge> ProfileMerges { get; }
     DbSet<BlockedIdentifier> BlockedIdentifiers { get; }
+    DbSet<PrivacyRequest> PrivacyRequests { get; }
 
     /// <summary>Users as the CRM needs them (owners, assignees): id, name, email.</summary>
     IQueryable<UserRef> UserRefs { get; }

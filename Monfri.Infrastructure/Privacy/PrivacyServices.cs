@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Monfri.Application.Privacy;
+
+namespace Monfri.Infrastructure.Privacy;
+
+public static class PrivacyServices
+{
+    /// <summary>Privacy requests (export, delete, suppress), their worker, and the suppression list the ingest workers consult.</summary>
+    public static IServiceCollection AddPrivacy(this IServiceCollection services)
+    {
+        services.AddSingleton<SuppressionList>();
+        services.AddSingleton<IEmailSuppression>(sp => sp.GetRequiredService<SuppressionList>());
+        services.AddSingleton<PrivacySignal>();
+        services.AddSingleton<IPrivacyRequestStore, PrivacyRequestStore>();
+        services.AddSingleton<PrivacyExporter>();
+        services.AddSingleton<PrivacyEraser>();
+        services.AddSingleton<PrivacySuppressor>();
+        services.AddSingleton<PrivacyRunner>();
+        services.AddHostedService<PrivacyWorker>();
+        return services;
+    }
+}
