@@ -386,6 +386,11 @@ public static class ProfileBenchmark
             SELECT id, person_id, source_id, type, event, "timestamp", user_id, anonymous_id, properties::text, context::text
             FROM cdp_events WHERE "timestamp" > now() - interval '7 days' ORDER BY "timestamp" DESC, id DESC LIMIT 200
             """);
+        // "Active now" beside it (ListVisitorEventsHandler: people seen in the last five minutes).
+        await ExplainAsync(connectionString, "active now", """
+            SELECT id, is_contact, first_name, last_name, email, last_seen_at FROM people
+            WHERE last_seen_at >= now() - interval '5 minutes' ORDER BY last_seen_at DESC LIMIT 100
+            """);
     }
 
     /// <summary>The plans of the event reads the profile page makes (EventTimelineStore), for the person given.</summary>

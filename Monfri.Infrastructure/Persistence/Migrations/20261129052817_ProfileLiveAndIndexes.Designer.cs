@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Monfri.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(MonfriDbContext))]
-    [Migration("20261129052119_ProfileLiveAndIndexes")]
+    [Migration("20261129052817_ProfileLiveAndIndexes")]
     partial class ProfileLiveAndIndexes
     {
         /// <inheritdoc />
@@ -1167,6 +1167,9 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_people_email")
                         .HasFilter("email IS NOT NULL");
+
+                    b.HasIndex("LastSeenAt")
+                        .HasDatabaseName("ix_people_last_seen_at");
 
                     b.HasIndex("LifecycleStage")
                         .HasDatabaseName("ix_people_lifecycle_stage");

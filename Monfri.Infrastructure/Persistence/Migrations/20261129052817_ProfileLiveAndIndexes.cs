@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -17,11 +17,21 @@ namespace Monfri.Infrastructure.Persistence.Migrations
             // Not CONCURRENTLY: PostgreSQL cannot build a partitioned index concurrently; on a large existing table
             // this holds event writes (which the intake queue absorbs) while it builds.
             migrationBuilder.Sql("""CREATE INDEX IF NOT EXISTS ix_cdp_events_timestamp ON cdp_events ("timestamp" DESC);""");
+
+            // "Active now" on the same page: the people seen in the last five minutes, newest first.
+            migrationBuilder.CreateIndex(
+                name: "ix_people_last_seen_at",
+                table: "people",
+                column: "last_seen_at");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "ix_people_last_seen_at",
+                table: "people");
+
             migrationBuilder.Sql("DROP INDEX IF EXISTS ix_cdp_events_timestamp;");
         }
     }
