@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Monfri.Application.Cdp.Common;
+using Monfri.Application.Cdp.Profiles;
 using Npgsql;
 
 namespace Monfri.Infrastructure.Ingestion;
@@ -47,5 +48,50 @@ public sealed class ProfileStore(NpgsqlDataSource dataSource) : IProfileStore
         }
 
         return (items, total);
+    }
+
+    // The identity's primary key (type, value) finds the person; an email falls back to people.email only when no
+    // identity has it (the LIMIT stops the append after the first branch that answers). One round trip either way.
+    public Task<ProfileFacts?> FactsByIdentityAsync(string type, string value, CancellationToken cancellationToken) =>
+        FactsAsync(
+            """
+            SELECT p.id, p.first_seen_at, p.last_seen_at, t.traits::text
+            FROM people p LEFT JOIN cdp_profile_traits t ON t.person_id = p.id
+            WHERE p.id = (SELECT i.person_id FROM cdp_identities i WHERE i.type = $1 AND i.value = $2
+                          UNION ALL
+                          SELECT o.id FROM people o WHERE $1 = 'email' AND o.email = $2
+                          LIMIT 1)
+            """,
+            [new NpgsqlParameter<string> { TypedValue = type }, new NpgsqlParameter<string> { TypedValue = value }],
+            cancellationToken);
+
+    public Task<ProfileFacts?> FactsByIdAsync(Guid personId, CancellationToken cancellationToken) =>
+        FactsAsync(
+            """
+            SELECT p.id, p.first_seen_at, p.last_seen_at, t.traits::text
+            FROM people p LEFT JOIN cdp_profile_traits t ON t.person_id = p.id
+            WHERE p.id = $1
+            """,
+            [new NpgsqlParameter<Guid> { TypedValue = personId }],
+            cancellationToken);
+
+    private async Task<ProfileFacts?> FactsAsync(string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddRange(parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var traits = reader.IsDBNull(3)
+            ? new Dictionary<string, JsonElement>()
+            : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reader.GetString(3)) ?? [];
+        return new ProfileFacts(
+            reader.GetGuid(0),
+            reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+            traits);
     }
 }

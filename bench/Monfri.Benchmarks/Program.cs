@@ -5,6 +5,7 @@ using Monfri.Benchmarks.Board;
 //   dotnet run -c Release --project bench/Monfri.Benchmarks -- import [rows]
 //   dotnet run -c Release --project bench/Monfri.Benchmarks -- contacts-list [contacts] [runs]
 //   dotnet run -c Release --project bench/Monfri.Benchmarks -- board [options]
+//   dotnet run -c Release --project bench/Monfri.Benchmarks -- profiles [profiles] [events] [runs]
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["import"] = async options =>
@@ -20,6 +21,14 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
         return 0;
     },
     ["board"] = BoardBenchmark.RunAsync,
+    ["profiles"] = async options =>
+    {
+        await ProfileBenchmark.RunAsync(
+            int.TryParse(options.ElementAtOrDefault(0), out var profiles) ? profiles : 100_000,
+            long.TryParse(options.ElementAtOrDefault(1), out var events) ? events : 1_000_000,
+            int.TryParse(options.ElementAtOrDefault(2), out var runs) ? runs : 30);
+        return 0;
+    },
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -59,4 +59,13 @@ public interface IProfileStore
     Task<Dictionary<string, object?>> TraitsAsync(Guid personId, CancellationToken cancellationToken);
 
     Task<(IReadOnlyList<ProfileEventDto> Items, int Total)> EventsAsync(Guid personId, int pageIndex, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The person an identity points at, with first/last seen and identify traits, in one indexed read; an email
+    /// also finds a CRM contact that never sent an event. Null when nobody has it.
+    /// </summary>
+    Task<Profiles.ProfileFacts?> FactsByIdentityAsync(string type, string value, CancellationToken cancellationToken);
+
+    /// <summary>The same facts by person id.</summary>
+    Task<Profiles.ProfileFacts?> FactsByIdAsync(Guid personId, CancellationToken cancellationToken);
 }

@@ -91,6 +91,11 @@ public sealed class BulkActions(IMonfriDbFactory dbFactory, CrmAccess access, Ti
             _ => [.. await (await access.VisibleAsync(db, db.Deals.Where(d => wanted.Contains(d.Id)), cancellationToken)).ToListAsync(cancellationToken)],
         };
         var owners = records.OfType<Deal>().ToDictionary(d => d.Id, d => d.OwnerId);
+        // Read before the change: a bulk delete takes the contact links with it.
+        var dealIds = owners.Keys.ToList();
+        var contacts = (dealIds.Count == 0 ? []
+                : await db.DealContacts.AsNoTracking().Where(dc => dealIds.Contains(dc.DealId)).Select(dc => new { dc.DealId, dc.PersonId }).ToListAsync(cancellationToken))
+            .ToLookup(dc => dc.DealId, dc => dc.PersonId);
         foreach (var record in records)
         {
             change(record);
@@ -101,7 +106,7 @@ public sealed class BulkActions(IMonfriDbFactory dbFactory, CrmAccess access, Ti
         // Open boards follow deals changed in bulk like any other change (a reassigned deal leaves its old owner's board).
         foreach (var deal in records.OfType<Deal>())
         {
-            await live.PublishAsync(dealKind, DealSnapshot.Of(deal), cancellationToken, owners[deal.Id]);
+            await live.PublishAsync(dealKind, DealSnapshot.Of(deal), contacts[deal.Id], cancellationToken, owners[deal.Id]);
         }
 
         return new BulkOutcome(records.Count, wanted.Count - records.Count);

@@ -30,9 +30,12 @@ public sealed class GetContactHandler(IMonfriDbFactory dbFactory, CrmAccess acce
         var owner = person.OwnerId is { } ownerId
             ? await db.UserRefs.Where(u => u.Id == ownerId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken)
             : null;
+        // Their deals as this user may see them: a rep limited to their own records does not see a colleague's deal
+        // here either (nor learns of it when the live update about it reloads this list).
+        var visibleDeals = await access.VisibleAsync(db, db.Deals.AsNoTracking(), cancellationToken);
         var deals = await (
                 from link in db.DealContacts
-                join deal in db.Deals on link.DealId equals deal.Id
+                join deal in visibleDeals on link.DealId equals deal.Id
                 join stage in db.PipelineStages on deal.StageId equals stage.Id
                 where link.PersonId == person.Id
                 orderby deal.CreatedAt descending

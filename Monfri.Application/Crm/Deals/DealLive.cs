@@ -3,9 +3,10 @@ using Monfri.Application.Common.Live;
 namespace Monfri.Application.Crm.Deals;
 
 /// <summary>
-/// The <c>deal.*</c> updates published on <c>pipeline:{id}</c> after a deal change has committed. Each is
-/// scoped to the deal's owner, so a rep limited to their own records only receives their own deals — and a
-/// <see cref="LiveScope.HiddenKind"/> when a deal of theirs goes to someone else.
+/// The <c>deal.*</c> updates published after a deal change has committed: on <c>pipeline:{id}</c> for the boards, and
+/// on <c>profile:{personId}</c> of every contact of the deal (before and after the change) for their open contact and
+/// profile pages. Each is scoped to the deal's owner, so a rep limited to their own records only receives their own
+/// deals — and a <see cref="LiveScope.HiddenKind"/> when a deal of theirs goes to someone else.
 /// </summary>
 public static class DealLive
 {
@@ -16,12 +17,25 @@ public static class DealLive
     public const string Lost = "deal.lost";
     public const string Deleted = "deal.deleted";
 
+    /// <param name="contacts">The deal's contacts; after a change of contacts, those before and after it.</param>
     /// <param name="previousOwnerId">The owner before this change, when the change may have reassigned the deal.</param>
-    public static ValueTask PublishAsync(this ILiveFeed live, string kind, DealSnapshot deal, CancellationToken cancellationToken, Guid? previousOwnerId = null) =>
-        live.PublishAsync(
-            LiveTopics.Pipeline(deal.PipelineId),
-            kind,
-            deal,
-            new LiveScope(deal.Id, deal.OwnerId, previousOwnerId != deal.OwnerId ? previousOwnerId : null),
-            cancellationToken);
+    public static async ValueTask PublishAsync(
+        this ILiveFeed live, string kind, DealSnapshot deal, IEnumerable<Guid> contacts, CancellationToken cancellationToken, Guid? previousOwnerId = null)
+    {
+        await live.PublishAsync(LiveTopics.Pipeline(deal.PipelineId), kind, deal, Scope(deal, previousOwnerId), cancellationToken);
+        await live.PublishOnProfilesAsync(kind, deal, contacts, cancellationToken, previousOwnerId);
+    }
+
+    /// <summary>Only the contacts' pages: for changes whose boards are told otherwise (a deleted stage reloads them).</summary>
+    public static async ValueTask PublishOnProfilesAsync(
+        this ILiveFeed live, string kind, DealSnapshot deal, IEnumerable<Guid> contacts, CancellationToken cancellationToken, Guid? previousOwnerId = null)
+    {
+        foreach (var personId in contacts.Distinct())
+        {
+            await live.PublishAsync(LiveTopics.Profile(personId), kind, deal, Scope(deal, previousOwnerId), cancellationToken);
+        }
+    }
+
+    private static LiveScope Scope(DealSnapshot deal, Guid? previousOwnerId) =>
+        new(deal.Id, deal.OwnerId, previousOwnerId != deal.OwnerId ? previousOwnerId : null);
 }

@@ -1173,6 +1173,9 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_people_email")
                         .HasFilter("email IS NOT NULL");
 
+                    b.HasIndex("LastSeenAt")
+                        .HasDatabaseName("ix_people_last_seen_at");
+
                     b.HasIndex("LifecycleStage")
                         .HasDatabaseName("ix_people_lifecycle_stage");
 

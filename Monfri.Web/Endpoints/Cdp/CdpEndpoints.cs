@@ -50,6 +50,16 @@ public static class CdpEndpoints
             .WithTags("Profiles")
             .WithSummary("Admin: undo a merge; the absorbed profile comes back with its identities, events, traits, activities and deal links")
             .Produces<UndoneMergeDto>();
+        profiles.MapGet("/{identity}/traits", async (string identity, IMediator mediator, CancellationToken ct) =>
+                Split(identity) is var (type, value)
+                    ? (await mediator.Send(new GetProfileTraitsQuery(type, value), ct)).ToHttp()
+                    : BadIdentity())
+            .WithSummary("A profile's traits for personalisation: identify traits, computed traits, segments, first/last seen")
+            .WithDescription("Answers in one or two indexed reads, so a website backend can call it while rendering a page for a returning visitor "
+                + "(anonymous_id:… from the visitor's cookie, or user_id:… once signed in). `identify` holds what identify calls set, "
+                + "`computed` the traits derived from events, `segments` the segments the profile is in. An unknown identifier answers 404.")
+            .Produces<ProfileTraitsDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

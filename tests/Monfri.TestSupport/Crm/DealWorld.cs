@@ -92,6 +92,19 @@ public static class DealWorld
         recorder.Subscription = subscription.Value;
         return recorder;
     }
+
+    /// <summary>Collects what is published on a person's profile topic (their open contact/profile page), as <paramref name="viewer"/> receives it.</summary>
+    public static async Task<LiveRecorder> RecordProfileAsync(this MonfriServices app, Guid personId, ClaimsPrincipal? viewer = null)
+    {
+        var recorder = new LiveRecorder();
+        var subscription = app.Get<ILiveFeed>().Subscribe(LiveTopics.Profile(personId), viewer ?? await app.AdminAsync(), update =>
+        {
+            recorder.Updates.Enqueue(update);
+            return ValueTask.CompletedTask;
+        });
+        recorder.Subscription = subscription.Value;
+        return recorder;
+    }
 }
 
 public sealed class LiveRecorder : IDisposable

@@ -8,11 +8,13 @@ using Monfri.Application.Cdp.Sources;
 using Monfri.Application.Common.Live;
 using Monfri.Application.Crm.Activities.LogActivity;
 using Monfri.Application.Crm.Deals.CreateDeal;
+using Monfri.Application.Crm.Deals.MoveDealToStage;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Ingestion;
 using Monfri.TestSupport;
+using Monfri.TestSupport.Crm;
 using Monfri.Web.Features.Profiles;
 using Monfri.Web.Security;
 
@@ -135,5 +137,29 @@ public sealed class ProfileTimelineTests(ProfileDatabase database) : MudTestCont
         timeline.WaitForAssertion(() => Assert.Equal(
             ["Viewed Post /checkout", "Viewed Post /pricing"],
             timeline.FindAll("[data-testid=timeline-title]").Select(t => t.TextContent.Trim())));
+    }
+
+    [Fact]
+    public async Task A_new_activity_and_a_deal_stage_move_appear_on_the_open_timeline_without_a_reload()
+    {
+        var pipeline = await App.DefaultPipelineAsync();
+        var jane = await App.AddContactAsync("Jane", "Doe");
+        var deal = await App.CreateDealAsync(database.Admin, new CreateDealCommand { Name = "Jane's plan", ContactIds = [jane] });
+        var timeline = RenderAs(database.Admin, jane);
+        timeline.WaitForAssertion(() => Assert.Equal(
+            ["Deal Jane's plan created in Qualification"],
+            timeline.FindAll("[data-testid=timeline-title]").Select(t => t.TextContent.Trim())));
+
+        // Someone else, elsewhere: a call logged, then the deal moved.
+        var call = await App.SendAs(database.Admin, new LogActivityCommand(ActivityType.Call, "Pricing call", null, jane, null, null));
+        Assert.True(call.IsSuccess, call.ErrorMessage);
+        var moved = await App.SendAs(database.Admin, new MoveDealToStageCommand(deal.Id, pipeline.Stage("Proposal").Id, deal.Stage.Id, deal.Version));
+        Assert.True(moved.IsSuccess, moved.ErrorMessage);
+
+        timeline.WaitForAssertion(
+            () => Assert.Equal(
+                ["Deal Jane's plan moved from Qualification to Proposal", "Call: Pricing call", "Deal Jane's plan created in Qualification"],
+                timeline.FindAll("[data-testid=timeline-title]").Select(t => t.TextContent.Trim())),
+            TimeSpan.FromSeconds(5));
     }
 }

@@ -60,6 +60,8 @@ public sealed class CompleteTaskHandler(
             await live.PublishAsync(LiveTopics.User(assignee), TaskLiveKinds.Changed, new { activity.Id, command.Completed }, cancellationToken);
         }
 
+        await live.PublishOnProfilesAsync(db, ActivityLive.Updated, activity.Id, [new(activity.PersonId, activity.DealId)], cancellationToken);
+
         return await ActivityReader.ToDtoAsync(db, activity, cancellationToken);
     }
 }

@@ -52,6 +52,8 @@ public sealed class DeleteActivityHandler(IMonfriDbFactory dbFactory, CrmAccess 
             await live.PublishAsync(LiveTopics.User(assignee), TaskLiveKinds.Changed, new { activity.Id }, cancellationToken);
         }
 
+        await live.PublishOnProfilesAsync(db, ActivityLive.Deleted, activity.Id, [new(activity.PersonId, activity.DealId)], cancellationToken);
+
         return Result.Success();
     }
 }

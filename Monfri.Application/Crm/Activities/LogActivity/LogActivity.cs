@@ -72,6 +72,8 @@ public sealed class LogActivityHandler(
             await live.PublishAsync(LiveTopics.User(assignee), TaskLiveKinds.Changed, new { activity.Id }, cancellationToken);
         }
 
+        await live.PublishOnProfilesAsync(db, ActivityLive.Created, activity.Id, [new(activity.PersonId, activity.DealId)], cancellationToken);
+
         return await ActivityReader.ToDtoAsync(db, activity, cancellationToken);
     }
 }

@@ -78,6 +78,7 @@ public sealed class UpdateActivityHandler(
         }
 
         var previousAssignee = activity.AssigneeId;
+        var previousLinks = new ActivityLive.Links(activity.PersonId, activity.DealId);
         activity.Apply(
             new ActivityDetails(activity.Type, command.Subject, RichText.Sanitize(command.Body), command.PersonId, command.CompanyId,
                 // A task sits on the timeline at its due time unless told otherwise; other kinds keep their time.
@@ -98,6 +99,9 @@ public sealed class UpdateActivityHandler(
         {
             await live.PublishAsync(LiveTopics.User(user), TaskLiveKinds.Changed, new { activity.Id }, cancellationToken);
         }
+
+        // Moved to another contact or deal: the page it left drops it, the page it joined shows it.
+        await live.PublishOnProfilesAsync(db, ActivityLive.Updated, activity.Id, [previousLinks, new(activity.PersonId, activity.DealId)], cancellationToken);
 
         return await ActivityReader.ToDtoAsync(db, activity, cancellationToken);
     }

@@ -50,7 +50,7 @@ public sealed class CreateDealHandler(IMonfriDbFactory dbFactory, ICurrentUser c
 
         db.Deals.Add(deal);
         await db.SaveChangesAsync(cancellationToken);
-        await live.PublishAsync(DealLive.Created, DealSnapshot.Of(deal), cancellationToken);
+        await live.PublishAsync(DealLive.Created, DealSnapshot.Of(deal), deal.Contacts.Select(c => c.PersonId), cancellationToken);
         return (await DealQueries.LoadAsync(db, deal.Id, now, cancellationToken))!;
     }
 

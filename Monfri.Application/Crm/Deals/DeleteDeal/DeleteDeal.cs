@@ -18,13 +18,14 @@ public sealed class DeleteDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
     public async ValueTask<Result> Handle(DeleteDealCommand command, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        var deal = await db.Deals.FirstOrDefaultAsync(d => d.Id == command.DealId, cancellationToken);
+        var deal = await db.Deals.Include(d => d.Contacts).FirstOrDefaultAsync(d => d.Id == command.DealId, cancellationToken);
         if (deal is null || !await access.CanSeeAsync(db, deal.OwnerId, cancellationToken))
         {
             return Result.NotFound("That deal does not exist.");
         }
 
         var snapshot = DealSnapshot.Of(deal);
+        var contacts = deal.Contacts.Select(c => c.PersonId).ToList();
         db.Deals.Remove(deal);
         try
         {
@@ -35,7 +36,7 @@ public sealed class DeleteDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
             return Result.Conflict("This deal was changed or deleted by someone else since you opened it. Reload and try again.");
         }
 
-        await live.PublishAsync(DealLive.Deleted, snapshot, cancellationToken);
+        await live.PublishAsync(DealLive.Deleted, snapshot, contacts, cancellationToken);
         return Result.Success();
     }
 }

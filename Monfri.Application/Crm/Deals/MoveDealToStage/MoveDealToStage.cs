@@ -118,7 +118,7 @@ public sealed class MoveDealToStageHandler(IMonfriDbFactory dbFactory, CrmAccess
             _ => DealLive.Moved,
         };
         var snapshot = DealSnapshot.Of(deal);
-        await live.PublishAsync(kind, snapshot, cancellationToken);
+        await live.PublishAsync(kind, snapshot, deal.Contacts.Select(c => c.PersonId), cancellationToken);
         return snapshot;
     }
 }

@@ -47,6 +47,8 @@ public sealed class UpdateDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
 
         var now = clock.GetUtcNow();
         var previousOwner = deal.OwnerId;
+        // A contact taken off the deal hears of it too: their page drops the deal.
+        var contacts = deal.Contacts.Select(c => c.PersonId).ToList();
         deal.Apply(details.Value, now);
         try
         {
@@ -57,7 +59,7 @@ public sealed class UpdateDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
             return Result<DealDetail>.Conflict(Changed);
         }
 
-        await live.PublishAsync(DealLive.Updated, DealSnapshot.Of(deal), cancellationToken, previousOwner);
+        await live.PublishAsync(DealLive.Updated, DealSnapshot.Of(deal), contacts.Concat(deal.Contacts.Select(c => c.PersonId)), cancellationToken, previousOwner);
         return (await DealQueries.LoadAsync(db, deal.Id, now, cancellationToken))!;
     }
 }

@@ -41,7 +41,7 @@ public sealed class DeletePipelineStageHandler(IMonfriDbFactory dbFactory, ICurr
             return Result<PipelineDto>.Invalid("A pipeline needs at least one open stage; add another before deleting this one.");
         }
 
-        var deals = await db.Deals.Where(d => d.StageId == stage.Id).OrderBy(d => d.Position).ToListAsync(cancellationToken);
+        var deals = await db.Deals.Include(d => d.Contacts).Where(d => d.StageId == stage.Id).OrderBy(d => d.Position).ToListAsync(cancellationToken);
         if (deals.Count > 0)
         {
             var target = pipeline.OpenStages.FirstOrDefault(s => s.Id == command.MoveDealsToStageId && s.Id != stage.Id);
@@ -66,6 +66,12 @@ public sealed class DeletePipelineStageHandler(IMonfriDbFactory dbFactory, ICurr
         pipeline.RemoveStage(stage);
         await db.SaveChangesAsync(cancellationToken);
         await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), PipelineLive.Changed, new { pipeline.Id }, cancellationToken);
+        // The boards reload on pipeline.changed; the moved deals' contacts see the move on their pages.
+        foreach (var deal in deals)
+        {
+            await live.PublishOnProfilesAsync(DealLive.Moved, DealSnapshot.Of(deal), deal.Contacts.Select(c => c.PersonId), cancellationToken);
+        }
+
         return pipeline.ToDto();
     }
 

@@ -36,6 +36,8 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         builder.HasIndex(p => new { p.IsContact, p.CreatedAt, p.Id });
         builder.HasIndex(p => new { p.IsContact, p.LastName, p.FirstName, p.Id });
         builder.HasIndex(p => p.LifecycleStage);
+        // "Active now" on the visitor stream: the people seen in the last minutes, newest first, without reading them all.
+        builder.HasIndex(p => p.LastSeenAt);
         builder.HasIndex(SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
         builder.HasIndex(p => p.CustomFields).HasMethod("gin").HasOperators("jsonb_path_ops");
 

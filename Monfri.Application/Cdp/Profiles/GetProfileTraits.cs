@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Mediator;
+using Monfri.Application.Cdp.Common;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Domain.Cdp;
+using Monfri.Domain.Common;
+
+namespace Monfri.Application.Cdp.Profiles;
+
+/// <summary>
+/// What a website backend personalises with: the traits the person told us (<see cref="Identify"/>, from their
+/// identify calls), the traits derived from their events (<see cref="Computed"/>), the segments they are in, and
+/// when they were first and last seen.
+/// </summary>
+public sealed record ProfileTraitsDto(
+    Guid ProfileId,
+    DateTimeOffset? FirstSeenAt,
+    DateTimeOffset? LastSeenAt,
+    IReadOnlyDictionary<string, JsonElement> Identify,
+    IReadOnlyDictionary<string, JsonElement> Computed,
+    IReadOnlyList<string> Segments);
+
+/// <summary>The person behind an identifier as the traits API needs it: one indexed read.</summary>
+public sealed record ProfileFacts(Guid PersonId, DateTimeOffset? FirstSeenAt, DateTimeOffset? LastSeenAt, IReadOnlyDictionary<string, JsonElement> IdentifyTraits);
+
+/// <summary>
+/// The current values of a person's computed traits, by trait key. A seam of its own because computed traits are
+/// kept by their own engine; the traits API only reads what it has computed.
+/// </summary>
+public interface IComputedTraitReader
+{
+    Task<IReadOnlyDictionary<string, JsonElement>> ReadAsync(Guid personId, CancellationToken cancellationToken);
+}
+
+/// <summary>The reader while no computed traits are defined in this build: every profile has none.</summary>
+public sealed class NoComputedTraits : IComputedTraitReader
+{
+    private static readonly IReadOnlyDictionary<string, JsonElement> None = new Dictionary<string, JsonElement>();
+
+    public Task<IReadOnlyDictionary<string, JsonElement>> ReadAsync(Guid personId, CancellationToken cancellationToken) => Task.FromResult(None);
+}
+
+/// <summary>
+/// A profile's traits by one of its identifiers (<c>anonymous_id:…</c>, <c>user_id:42</c>, <c>email:…</c>,
+/// <c>id:{personId}</c>), for personalising a page while it renders: one or two indexed reads, nothing tracked.
+/// </summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Marketing)]
+public sealed record GetProfileTraitsQuery(string IdType, string Value) : IQuery<Result<ProfileTraitsDto>>;
+
+public sealed class GetProfileTraitsHandler(IProfileStore store, IComputedTraitReader computed) : IQueryHandler<GetProfileTraitsQuery, Result<ProfileTraitsDto>>
+{
+    public async ValueTask<Result<ProfileTraitsDto>> Handle(GetProfileTraitsQuery query, CancellationToken cancellationToken)
+    {
+        var type = query.IdType.Trim().ToLowerInvariant();
+        var value = type == IdentityTypes.Email ? query.Value.Trim().ToLowerInvariant() : query.Value;
+        var facts = type == "id"
+            ? Guid.TryParse(value, out var id) ? await store.FactsByIdAsync(id, cancellationToken) : null
+            : await store.FactsByIdentityAsync(type, value, cancellationToken);
+        if (facts is null)
+        {
+            return Result<ProfileTraitsDto>.NotFound($"No profile has the identifier {query.IdType}:{query.Value}.");
+        }
+
+        var traits = await computed.ReadAsync(facts.PersonId, cancellationToken);
+        return new ProfileTraitsDto(facts.PersonId, facts.FirstSeenAt, facts.LastSeenAt, facts.IdentifyTraits, traits, []);
+    }
+}
