@@ -308,10 +308,11 @@ public sealed class IngestProcessor(
             }
         }
 
-        foreach (var merge in plan.Merges)
+        // A profile this claim creates is nobody else's until the commit (its identities are locked above), and
+        // its id is new in every round: only existing ones are locked.
+        foreach (var person in plan.Merges.SelectMany(m => new[] { m.WinnerId, m.LoserId }).Where(plan.ExistingPeople.Contains))
         {
-            locks.Add((merge.WinnerId.ToString(), ProfileLocks));
-            locks.Add((merge.LoserId.ToString(), ProfileLocks));
+            locks.Add((person.ToString(), ProfileLocks));
         }
 
         return locks;
