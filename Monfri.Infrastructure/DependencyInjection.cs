@@ -17,6 +17,7 @@ using Monfri.Infrastructure.Live;
 using Monfri.Infrastructure.Persistence;
 using Monfri.Infrastructure.Persistence.Interceptors;
 using Monfri.Infrastructure.Scheduling;
+using Monfri.Infrastructure.Traits;
 using Npgsql;
 
 namespace Monfri.Infrastructure;
@@ -71,6 +72,7 @@ public static class DependencyInjection
         services.AddHostedService<TaskReminderService>();
         services.AddImports(configuration);
         services.AddIngestion(configuration);
+        services.AddComputedTraits(configuration);
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;

@@ -1,0 +1,61 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
+using Monfri.Domain.Common;
+
+namespace Monfri.Application.Cdp.Traits;
+
+/// <summary>A computed trait a list can show as a column: its key (used in sort and filter) and name.</summary>
+public sealed record TraitColumn(string Key, string Name, Domain.Cdp.TraitKind Kind);
+
+/// <summary>The computed traits lists can show; readable by everyone who sees contacts.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record ListTraitColumnsQuery : IQuery<Result<IReadOnlyList<TraitColumn>>>;
+
+public sealed class ListTraitColumnsHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListTraitColumnsQuery, Result<IReadOnlyList<TraitColumn>>>
+{
+    public async ValueTask<Result<IReadOnlyList<TraitColumn>>> Handle(ListTraitColumnsQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        return await db.ComputedTraits.AsNoTracking().OrderBy(t => t.Name).Select(t => new TraitColumn(t.Key, t.Name, t.Kind)).ToListAsync(cancellationToken);
+    }
+}
+
+/// <summary>One computed trait's values for the people on a page of a list (person id → value as text).</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record ListTraitValuesQuery(string TraitKey, IReadOnlyList<Guid> PersonIds) : IQuery<Result<IReadOnlyDictionary<Guid, string>>>;
+
+public sealed class ListTraitValuesHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<ListTraitValuesQuery, Result<IReadOnlyDictionary<Guid, string>>>
+{
+    public async ValueTask<Result<IReadOnlyDictionary<Guid, string>>> Handle(ListTraitValuesQuery query, CancellationToken cancellationToken)
+    {
+        if (query.PersonIds.Count > 500)
+        {
+            return Result<IReadOnlyDictionary<Guid, string>>.Invalid("At most 500 people at a time.", "personIds");
+        }
+
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var trait = await db.ComputedTraits.AsNoTracking().FirstOrDefaultAsync(t => t.Key == query.TraitKey, cancellationToken);
+        if (trait is null)
+        {
+            return Result<IReadOnlyDictionary<Guid, string>>.NotFound($"No computed trait has the key '{query.TraitKey}'.");
+        }
+
+        var visible = await access.VisibleAsync(db, db.People.AsNoTracking().Where(p => query.PersonIds.Contains(p.Id)), cancellationToken);
+        var rows = await db.ComputedTraitValues.AsNoTracking()
+            .Where(v => v.TraitId == trait.Id && visible.Any(p => p.Id == v.PersonId))
+            .Select(v => new { v.PersonId, v.Value }).ToListAsync(cancellationToken);
+        var empty = trait.Kind is Domain.Cdp.TraitKind.EventCount or Domain.Cdp.TraitKind.UniqueCount ? "0" : "";
+        var values = query.PersonIds.Distinct().ToDictionary(id => id, _ => empty);
+        foreach (var row in rows)
+        {
+            values[row.PersonId] = new TraitValueDto(trait.Id, trait.Key, trait.Name, trait.Kind, trait.WindowDays, trait.Status,
+                System.Text.Json.JsonDocument.Parse(row.Value).RootElement.Clone()).Display;
+        }
+
+        return values;
+    }
+}
