@@ -1,5 +1,5 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Monfri.Application.Common.Persistence;
 
 namespace Monfri.Application.Cdp.Traits;
@@ -36,25 +36,27 @@ public static class ComputedTraitRebuild
             return;
         }
 
+        // Straight to the connection (in EF's transaction): EF's raw SQL would read the SQL's braces as placeholders.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
-        DbParameter Parameter(string name, object value)
-        {
-            using var command = connection.CreateCommand();
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            return parameter;
-        }
-
         foreach (var sql in (string[])[ComputedTraitSql.LockPersons, .. ComputedTraitSql.RebuildAllBuckets, .. ComputedTraitSql.RebuildStats, ComputedTraitSql.RecomputePersons])
         {
-            // Each statement needs its own parameter objects: a parameter belongs to one command.
-            await db.Database.ExecuteSqlRawAsync(sql, [
-                Parameter("persons", personIds.Distinct().ToArray()),
-                Parameter("today", DateOnly.FromDateTime(now.UtcDateTime)),
-                Parameter("now", now.ToUniversalTime()),
-                Parameter("since", AllTime),
-            ], cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            foreach (var (name, value) in new (string, object)[]
+                     {
+                         ("persons", personIds.Distinct().ToArray()), ("today", DateOnly.FromDateTime(now.UtcDateTime)),
+                         ("now", now.ToUniversalTime()), ("since", AllTime),
+                     })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 }

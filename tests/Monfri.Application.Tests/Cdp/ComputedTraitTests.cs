@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Monfri.Application.Cdp.Traits;
 using Monfri.Application.Common.Results;
+using Monfri.Application.Crm.Contacts;
 using Monfri.Domain.Cdp;
 using Monfri.Infrastructure.Traits;
 using Monfri.TestSupport;
@@ -123,6 +124,27 @@ public sealed class ComputedTraitTests : IAsyncLifetime
         Assert.Equal(4, traits.BuiltIn.TotalEvents);
         Assert.Equal(0, await _world.ScalarAsync(
             $"SELECT count(*) FROM cdp_trait_buckets WHERE person_id NOT IN (SELECT id FROM people)"));
+    }
+
+    [Fact]
+    public async Task Merging_two_contacts_by_hand_adds_up_their_computed_and_built_in_traits()
+    {
+        var revenue = await DefineAsync(TraitKind.Sum, "revenue");
+        var (keep, gone) = ($"keep-{Guid.NewGuid():N}", $"gone-{Guid.NewGuid():N}");
+        var now = _clock.GetUtcNow();
+        await _world.SendAsync(Order(null, now.AddMinutes(-9), 7, "books", keep), Order(null, now.AddMinutes(-8), 8, "books", gone), Order(null, now.AddMinutes(-7), 9, "books", gone));
+        await _world.ProcessAsync();
+        var keepId = (await _world.ProfileAsync(IdentityTypes.UserId, keep)).Id;
+        var goneId = (await _world.ProfileAsync(IdentityTypes.UserId, gone)).Id;
+        var a = (await _world.App.SendAs(_world.Admin, new GetContactQuery(keepId))).Value;
+        var b = (await _world.App.SendAs(_world.Admin, new GetContactQuery(goneId))).Value;
+
+        var merged = await _world.App.SendAs(_world.Admin, new MergeContactsCommand(keepId, goneId, null, a.Version, b.Version));
+        Assert.True(merged.IsSuccess, merged.ErrorMessage);
+
+        var traits = (await _world.App.SendAs(_world.Admin, new GetProfileTraitsQuery(keepId))).Value;
+        Assert.Equal("24", traits.Computed.Single(t => t.Key == revenue).Display);
+        Assert.Equal(3, traits.BuiltIn.TotalEvents);
     }
 
     [Fact]
