@@ -78,6 +78,7 @@ public static class DependencyInjection
         api.MapImportEndpoints();
         api.MapCdpEndpoints();
         api.MapPeopleEndpoints();
+        api.MapComputedTraitEndpoints();
 
         app.MapAccountEndpoints();
         app.MapCollectEndpoints();

@@ -47,8 +47,8 @@ public sealed class ListContactsValidator : AbstractValidator<ListContactsQuery>
     {
         RuleFor(q => q.PageSize).InclusiveBetween(1, 500);
         RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0);
-        RuleFor(q => q.SortBy).Must(s => s is null || SortFields.Contains(s))
-            .WithMessage($"Sort by one of: {string.Join(", ", SortFields)}.");
+        RuleFor(q => q.SortBy).Must(s => s is null || SortFields.Contains(s) || ContactQueries.TraitSortKey(s) is not null)
+            .WithMessage($"Sort by one of: {string.Join(", ", SortFields)}, or trait:{{key}} for a computed trait.");
     }
 }
 
@@ -138,8 +138,17 @@ public static class ContactQueries
         return Result<IQueryable<Person>>.Success(people);
     }
 
+    /// <summary>The computed trait key of a <c>trait:{key}</c> sort, or null.</summary>
+    public static string? TraitSortKey(string? sortBy) =>
+        sortBy is not null && sortBy.StartsWith("trait:", StringComparison.Ordinal) && Domain.Cdp.ComputedTrait.IsValidKey(sortBy[6..]) ? sortBy[6..] : null;
+
     public static IQueryable<ContactListItem> Project(IMonfriDb db, IQueryable<Person> people, string? sortBy, SortDirection direction)
     {
+        if (TraitSortKey(sortBy) is { } traitKey)
+        {
+            return ByTrait(db, people, traitKey, direction);
+        }
+
         var rows =
             from p in people
             join c in db.Companies on p.CompanyId equals c.Id into companies
@@ -163,6 +172,35 @@ public static class ContactQueries
         };
 
         // The id breaks ties so paging is stable.
+        return sorted.ThenBy(r => r.p.Id).Select(r => new ContactListItem(
+            r.p.Id, r.p.FirstName, r.p.LastName, r.p.Email, r.p.Phone, r.p.JobTitle, r.p.CompanyId, r.CompanyName,
+            r.p.OwnerId, r.OwnerName, r.p.LifecycleStage, r.p.LeadSource, r.p.Tags, r.p.CustomFields,
+            r.p.CreatedAt, r.p.UpdatedAt, r.p.LastActivityAt));
+    }
+
+    /// <summary>
+    /// Sorted by a computed trait's value (numbers by number, text by text); people without a value come last
+    /// either way, so "highest revenue first" starts with revenue.
+    /// </summary>
+    private static IQueryable<ContactListItem> ByTrait(IMonfriDb db, IQueryable<Person> people, string traitKey, SortDirection direction)
+    {
+        var traitId = db.ComputedTraits.Where(t => t.Key == traitKey).Select(t => t.Id);
+        var rows =
+            from p in people
+            join c in db.Companies on p.CompanyId equals c.Id into companies
+            from c in companies.DefaultIfEmpty()
+            join u in db.UserRefs on p.OwnerId equals u.Id into owners
+            from u in owners.DefaultIfEmpty()
+            join v in db.ComputedTraitValues.Where(v => traitId.Contains(v.TraitId)) on p.Id equals v.PersonId into values
+            from v in values.DefaultIfEmpty()
+            select new
+            {
+                p, CompanyName = c == null ? null : c.Name, OwnerName = u == null ? null : u.DisplayName,
+                Number = v == null ? null : v.Number, Text = v == null ? null : v.Text,
+            };
+        var sorted = direction == SortDirection.Descending
+            ? rows.OrderBy(r => r.Number == null && r.Text == null).ThenByDescending(r => r.Number).ThenByDescending(r => r.Text)
+            : rows.OrderBy(r => r.Number == null && r.Text == null).ThenBy(r => r.Number).ThenBy(r => r.Text);
         return sorted.ThenBy(r => r.p.Id).Select(r => new ContactListItem(
             r.p.Id, r.p.FirstName, r.p.LastName, r.p.Email, r.p.Phone, r.p.JobTitle, r.p.CompanyId, r.CompanyName,
             r.p.OwnerId, r.OwnerName, r.p.LifecycleStage, r.p.LeadSource, r.p.Tags, r.p.CustomFields,
