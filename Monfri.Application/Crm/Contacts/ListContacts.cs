@@ -28,6 +28,9 @@ public sealed record ContactFilter
 
     /// <summary>Custom field key → value the field must have (for multi select: must include).</summary>
     public IReadOnlyDictionary<string, string> CustomFields { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Conditions on computed traits (Settings → Computed traits), all of which must hold.</summary>
+    public IReadOnlyList<Cdp.Traits.TraitCondition> Traits { get; init; } = [];
 }
 
 /// <summary>A page of contacts, filtered, searched and sorted on the server (fast at 100,000+ contacts).</summary>
@@ -133,6 +136,23 @@ public static class ContactQueries
         foreach (var fragment in fragments.Value)
         {
             people = people.Where(p => DbJson.Contains(p.CustomFields, fragment));
+        }
+
+        if (filter.Traits.Count > 0)
+        {
+            var keys = filter.Traits.Select(t => t.Key).Distinct().ToList();
+            var traitIds = await db.ComputedTraits.Where(t => keys.Contains(t.Key)).ToDictionaryAsync(t => t.Key, t => t.Id, cancellationToken);
+            if (keys.FirstOrDefault(k => !traitIds.ContainsKey(k)) is { } unknown)
+            {
+                return Result<IQueryable<Person>>.Invalid($"No computed trait has the key '{unknown}'.", "traits");
+            }
+
+            foreach (var condition in filter.Traits)
+            {
+                var (traitId, atLeast, atMost, text) = (traitIds[condition.Key], condition.AtLeast, condition.AtMost, condition.Is);
+                people = people.Where(p => db.ComputedTraitValues.Any(v => v.PersonId == p.Id && v.TraitId == traitId
+                    && (atLeast == null || v.Number >= atLeast) && (atMost == null || v.Number <= atMost) && (text == null || v.Text == text)));
+            }
         }
 
         return Result<IQueryable<Person>>.Success(people);

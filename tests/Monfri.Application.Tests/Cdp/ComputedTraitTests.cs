@@ -195,6 +195,36 @@ public sealed class ComputedTraitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_contacts_list_sorts_and_filters_by_a_computed_trait_and_people_without_a_value_come_last()
+    {
+        var revenue = await DefineAsync(TraitKind.Sum, "revenue");
+        var (big, small, none) = ($"big-{Guid.NewGuid():N}", $"small-{Guid.NewGuid():N}", $"none-{Guid.NewGuid():N}");
+        var now = _clock.GetUtcNow();
+        await _world.SendAsync(Order(null, now.AddMinutes(-3), 50, "books", big), Order(null, now.AddMinutes(-2), 5, "books", small), CdpWorld.Track(null, none, "Logged In"));
+        await _world.ProcessAsync();
+        var ids = new Dictionary<Guid, string>();
+        foreach (var user in new[] { big, small, none })
+        {
+            ids[(await _world.ProfileAsync(IdentityTypes.UserId, user)).Id] = user;
+        }
+
+        async Task<string[]> ListAsync(Application.Common.Paging.SortDirection direction, params TraitCondition[] conditions)
+        {
+            var page = await _world.App.SendAs(_world.Admin, new ListContactsQuery(new ContactFilter { Traits = conditions }, $"trait:{revenue}", direction));
+            Assert.True(page.IsSuccess, page.ErrorMessage);
+            return [.. page.Value.Items.Select(c => ids[c.Id])];
+        }
+
+        Assert.Equal([big, small, none], await ListAsync(Application.Common.Paging.SortDirection.Descending));
+        Assert.Equal([small, big, none], await ListAsync(Application.Common.Paging.SortDirection.Ascending));
+        Assert.Equal([big], await ListAsync(Application.Common.Paging.SortDirection.Ascending, new TraitCondition(revenue, AtLeast: 10)));
+        Assert.Equal([small], await ListAsync(Application.Common.Paging.SortDirection.Ascending, new TraitCondition(revenue, AtMost: 10)));
+
+        var shown = (await _world.App.SendAs(_world.Admin, new ListTraitValuesQuery(revenue, [.. ids.Keys]))).Value;
+        Assert.Equal(["50", "5", ""], ids.Keys.Select(id => shown[id]));
+    }
+
+    [Fact]
     public async Task A_window_of_zero_days_a_sum_without_a_property_and_a_bad_key_are_refused_with_the_reason()
     {
         var zero = await _world.App.SendAs(_world.Admin, new CreateComputedTraitCommand(Input("page_views_0", TraitKind.EventCount, null) with { WindowDays = 0 }));
