@@ -54,15 +54,15 @@ public sealed class ComputedTraitsPageTests : MudTestContext, IAsyncLifetime
         var page = Render<ComputedTraits>();
         page.WaitForAssertion(() => Assert.Contains("No computed traits yet", page.Markup, StringComparison.Ordinal));
 
-        page.Find("[data-testid=add-trait]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=add-trait]").Click());
         _dialogs.WaitForElement("input[data-testid=trait-name]").Input("Page views");
-        _dialogs.Find("input[data-testid=trait-window]").Change("0");
-        _dialogs.Find("[data-testid=save-trait]").Click();
+        await _dialogs.InvokeAsync(() => _dialogs.Find("input[data-testid=trait-window]").Change("0"));
+        await _dialogs.InvokeAsync(() => _dialogs.Find("[data-testid=save-trait]").Click());
         _dialogs.WaitForAssertion(() => Assert.Contains("A window is 1 to 730 days", _dialogs.Markup, StringComparison.Ordinal));
         Assert.Empty((await _app.SendAs(marketer, new ListComputedTraitsQuery())).Value);
 
-        _dialogs.Find("input[data-testid=trait-window]").Change("30");
-        _dialogs.Find("[data-testid=save-trait]").Click();
+        await _dialogs.InvokeAsync(() => _dialogs.Find("input[data-testid=trait-window]").Change("30"));
+        await _dialogs.InvokeAsync(() => _dialogs.Find("[data-testid=save-trait]").Click());
 
         page.WaitForAssertion(() => Assert.Contains("page_views", page.Find("[data-testid=traits]").TextContent, StringComparison.Ordinal));
         var trait = Assert.Single((await _app.SendAs(marketer, new ListComputedTraitsQuery())).Value);
