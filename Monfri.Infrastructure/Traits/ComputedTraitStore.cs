@@ -32,19 +32,24 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
         var types = events.Select(e => e.Type).ToArray();
         var today = new NpgsqlParameter<DateOnly>("today", DateOnly.FromDateTime(now.UtcDateTime));
 
-        // 1. The backfill barrier, then the people whose values this claim recomputes (sorted: no deadlocks between workers).
-        await using (var locks = new NpgsqlBatch(connection))
+        // 1. The backfill barrier, then the people whose values this claim recomputes (sorted: no deadlocks between
+        // workers). No lock taken means no trait existed: the bucket statement is skipped. A trait created since is
+        // safe — its backfill waits for this claim (we hold the barrier) and then rebuilds everyone from events.
+        long locked;
+        await using (var barrier = new NpgsqlCommand($"SELECT pg_advisory_xact_lock_shared({ComputedTraitSql.BackfillBarrierKey})", connection))
         {
-            locks.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock_shared({ComputedTraitSql.BackfillBarrierKey})"));
-            var lockPersons = new NpgsqlBatchCommand(ComputedTraitSql.LockClaimPersons);
+            await barrier.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var lockPersons = new NpgsqlCommand(ComputedTraitSql.LockClaimPersons, connection))
+        {
             lockPersons.Parameters.Add(Persons(persons.Concat(mergeWinners)));
-            locks.BatchCommands.Add(lockPersons);
-            await locks.ExecuteNonQueryAsync(cancellationToken);
+            locked = (long)(await lockPersons.ExecuteScalarAsync(cancellationToken))!;
         }
 
         // 2. Buckets, in a statement of its own: it sees every definition committed before the barrier was passed.
         var pairs = new HashSet<(Guid Trait, Guid Person)>();
-        if (events.Count > 0)
+        if (events.Count > 0 && locked > 0)
         {
             await using var add = new NpgsqlCommand(ComputedTraitSql.AddClaimBuckets, connection);
             add.Parameters.Add(new NpgsqlParameter<Guid[]>("p", persons));
@@ -62,7 +67,7 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
 
         // 3. Values of the touched pairs and of merge winners, and the built-in stats.
         await using var batch = new NpgsqlBatch(connection);
-        if (mergeWinners.Count > 0)
+        if (mergeWinners.Count > 0 && locked > 0)
         {
             Add(batch, ComputedTraitSql.RebuildBackfillingBuckets,
                 () => [Persons(mergeWinners), today.Clone(), new NpgsqlParameter<DateTimeOffset>("since", ComputedTraitRebuild.AllTime)]);
@@ -106,14 +111,14 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
 
     /// <summary>
     /// Moves a merged-away profile's trait buckets and built-in stats onto the winner, inside the merge's
-    /// transaction and before the loser's row is deleted. The winner's values are recomputed by <see cref="ApplyAsync"/>.
+    /// transaction and before the loser's row is deleted. Only data moves here, without person locks (taking them
+    /// before the claim's sorted ones could deadlock two workers): <see cref="ApplyAsync"/> then recomputes the
+    /// winner under its lock, and rebuilds it from events for traits still backfilling, which makes the result
+    /// exact whatever a backfill chunk or the ageing job did to either side meanwhile.
     /// </summary>
     public static async Task MergeAsync(NpgsqlConnection connection, Guid winnerId, Guid loserId, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
-        var lockBoth = new NpgsqlBatchCommand(ComputedTraitSql.LockPersons);
-        lockBoth.Parameters.Add(Persons([winnerId, loserId]));
-        batch.BatchCommands.Add(lockBoth);
         Add(batch, ComputedTraitSql.MoveToWinner, () => [new NpgsqlParameter<Guid>("winner", winnerId), new NpgsqlParameter<Guid>("loser", loserId)]);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }

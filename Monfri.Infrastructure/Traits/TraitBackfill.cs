@@ -89,6 +89,11 @@ public sealed class TraitBackfill(
             }
         }
 
+        if (candidates.Count == 0)
+        {
+            return -1;
+        }
+
         // The lock lives as long as this connection: a node that dies lets another take over.
         await using var owner = await dataSource.OpenConnectionAsync(cancellationToken);
         foreach (var id in candidates)
