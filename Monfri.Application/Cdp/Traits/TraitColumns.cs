@@ -44,12 +44,14 @@ public sealed class ListTraitValuesHandler(IMonfriDbFactory dbFactory, CrmAccess
             return Result<IReadOnlyDictionary<Guid, string>>.NotFound($"No computed trait has the key '{query.TraitKey}'.");
         }
 
-        var visible = await access.VisibleAsync(db, db.People.AsNoTracking().Where(p => query.PersonIds.Contains(p.Id)), cancellationToken);
+        var visible = await (await access.VisibleAsync(db, db.People.AsNoTracking().Where(p => query.PersonIds.Contains(p.Id)), cancellationToken))
+            .Select(p => p.Id).ToListAsync(cancellationToken);
         var rows = await db.ComputedTraitValues.AsNoTracking()
-            .Where(v => v.TraitId == trait.Id && visible.Any(p => p.Id == v.PersonId))
+            .Where(v => v.TraitId == trait.Id && visible.Contains(v.PersonId))
             .Select(v => new { v.PersonId, v.Value }).ToListAsync(cancellationToken);
+        // A count over no events is 0; other kinds show nothing without a value.
         var empty = trait.Kind is Domain.Cdp.TraitKind.EventCount or Domain.Cdp.TraitKind.UniqueCount ? "0" : "";
-        var values = query.PersonIds.Distinct().ToDictionary(id => id, _ => empty);
+        var values = visible.ToDictionary(id => id, _ => empty);
         foreach (var row in rows)
         {
             values[row.PersonId] = new TraitValueDto(trait.Id, trait.Key, trait.Name, trait.Kind, trait.WindowDays, trait.Status,

@@ -127,6 +127,30 @@ public sealed class ComputedTraitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rebuilding_people_from_their_events_restores_their_traits_and_stats()
+    {
+        var revenue = await DefineAsync(TraitKind.Sum, "revenue", windowDays: 30);
+        var favourite = await DefineAsync(TraitKind.MostFrequent, "product.category");
+        var anon = Anon();
+        var now = _clock.GetUtcNow();
+        await _world.SendAsync(Order(anon, now.AddDays(-2), 4, "toys"), Order(anon, now.AddDays(-1), 6, "toys"), Order(anon, now.AddDays(-40), 100, "books"));
+        await _world.ProcessAsync();
+        var before = await TraitsAsync(anon);
+        var person = (await _world.ProfileAsync(IdentityTypes.AnonymousId, anon)).Id;
+
+        // What an undo of a merge leaves behind: state that no longer matches the events.
+        await _world.ScalarAsync($"DELETE FROM cdp_trait_buckets WHERE person_id = '{person}'; UPDATE cdp_profile_stats SET total_events = 99 WHERE person_id = '{person}'; SELECT 1");
+        await _world.App.Get<IComputedTraitMaintenance>().RecomputeAsync([person], CancellationToken.None);
+        Assert.NotEqual(before[revenue], (await TraitsAsync(anon))[revenue]);
+
+        await _world.App.Get<IComputedTraitMaintenance>().RebuildForPeopleAsync([person], CancellationToken.None);
+
+        Assert.Equal(before, await TraitsAsync(anon));
+        Assert.Equal(("10", "toys"), (before[revenue], before[favourite]));
+        Assert.Equal(3, (await BuiltInAsync(anon)).TotalEvents);
+    }
+
+    [Fact]
     public async Task Merging_two_contacts_by_hand_adds_up_their_computed_and_built_in_traits()
     {
         var revenue = await DefineAsync(TraitKind.Sum, "revenue");
