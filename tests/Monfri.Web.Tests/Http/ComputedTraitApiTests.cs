@@ -56,6 +56,11 @@ public sealed class ComputedTraitApiTests(MonfriWebFactory factory) : IClassFixt
         }
 
         Assert.NotNull(value);
+        var contacts = await Admin.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/contacts?sortBy=trait:{key}&direction=Descending&trait={Uri.EscapeDataString($"{key}|30||")}", ApiJson.Options);
+        var contact = Assert.Single(contacts.GetProperty("items").EnumerateArray());
+        Assert.Equal(user, (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/profiles/id:{contact.GetProperty("id").GetGuid()}", ApiJson.Options))
+            .GetProperty("identities").EnumerateArray().Single(i => i.GetProperty("type").GetString() == "user_id").GetProperty("value").GetString());
         var listed = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/computed-traits", ApiJson.Options);
         Assert.Contains(listed.EnumerateArray(), t => t.GetProperty("id").GetGuid() == id);
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/v1/computed-traits/{id}")).StatusCode);
