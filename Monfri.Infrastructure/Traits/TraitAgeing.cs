@@ -83,7 +83,10 @@ public sealed class TraitAgeing(NpgsqlDataSource dataSource, TimeProvider clock,
 
             try
             {
-                await Task.Delay(options.Value.AgeingInterval, stoppingToken);
+                // Days leave windows at midnight UTC: the next run is then at the latest, not up to an interval later.
+                var now = clock.GetUtcNow();
+                var untilMidnight = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero) - now + TimeSpan.FromSeconds(5);
+                await Task.Delay(untilMidnight < options.Value.AgeingInterval ? untilMidnight : options.Value.AgeingInterval, clock, stoppingToken);
             }
             catch (OperationCanceledException)
             {

@@ -179,8 +179,9 @@ public sealed class TraitBackfill(
 
             return chunks;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not (OperationCanceledException or NpgsqlException { IsTransient: true } or TimeoutException))
         {
+            // A definition the database refuses to compute is a failure to show; an outage is retried by the loop.
             logger.LogError(ex, "Backfill of computed trait {Trait} failed", traitId);
             await using var fail = dataSource.CreateCommand(
                 "UPDATE cdp_computed_traits SET status = 'Failed', status_reason = left($2, 1000), updated_at = $3 WHERE id = $1 AND status = 'Backfilling'");
