@@ -35,16 +35,18 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
         // 1. The backfill barrier, then the people whose values this claim recomputes (sorted: no deadlocks between
         // workers). No lock taken means no trait existed: the bucket statement is skipped. A trait created since is
         // safe — its backfill waits for this claim (we hold the barrier) and then rebuilds everyone from events.
+        // Two statements in one round trip: the second's snapshot is taken after the barrier was passed.
         long locked;
-        await using (var barrier = new NpgsqlCommand($"SELECT pg_advisory_xact_lock_shared({ComputedTraitSql.BackfillBarrierKey})", connection))
+        await using (var locks = new NpgsqlBatch(connection))
         {
-            await barrier.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var lockPersons = new NpgsqlCommand(ComputedTraitSql.LockClaimPersons, connection))
-        {
+            locks.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock_shared({ComputedTraitSql.BackfillBarrierKey})"));
+            var lockPersons = new NpgsqlBatchCommand(ComputedTraitSql.LockClaimPersons);
             lockPersons.Parameters.Add(Persons(persons.Concat(mergeWinners)));
-            locked = (long)(await lockPersons.ExecuteScalarAsync(cancellationToken))!;
+            locks.BatchCommands.Add(lockPersons);
+            await using var reader = await locks.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            locked = reader.GetInt64(0);
         }
 
         // 2. Buckets, in a statement of its own: it sees every definition committed before the barrier was passed.
