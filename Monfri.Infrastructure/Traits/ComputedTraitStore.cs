@@ -113,14 +113,15 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
 
     /// <summary>
     /// Moves a merged-away profile's trait buckets and built-in stats onto the winner, inside the merge's
-    /// transaction and before the loser's row is deleted. Only data moves here, without person locks (taking them
-    /// before the claim's sorted ones could deadlock two workers): <see cref="ApplyAsync"/> then recomputes the
-    /// winner under its lock, and rebuilds it from events for traits still backfilling, which makes the result
-    /// exact whatever a backfill chunk or the ageing job did to either side meanwhile.
+    /// transaction (which holds both people rows for update) and before the loser's row is deleted. Both people
+    /// are locked as ingest locks them: a backfill chunk cannot rebuild the loser from events that are about to
+    /// move, and cannot finish the trait before <see cref="ApplyAsync"/> has rebuilt the winner for it.
+    /// <see cref="ApplyAsync"/> recomputes the winner's values.
     /// </summary>
     public static async Task MergeAsync(NpgsqlConnection connection, Guid winnerId, Guid loserId, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
+        Add(batch, [ComputedTraitSql.LockPersons], () => [Persons([winnerId, loserId])]);
         Add(batch, ComputedTraitSql.MoveToWinner, () => [new NpgsqlParameter<Guid>("winner", winnerId), new NpgsqlParameter<Guid>("loser", loserId)]);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -143,7 +144,7 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
         }
 
         await using var batch = new NpgsqlBatch(connection);
-        Add(batch, [ComputedTraitSql.LockPersons, .. ComputedTraitSql.RebuildAllBuckets, .. ComputedTraitSql.RebuildStats, ComputedTraitSql.RecomputePersons], () =>
+        Add(batch, [.. ComputedTraitSql.LockPeople, .. ComputedTraitSql.RebuildAllBuckets, .. ComputedTraitSql.RebuildStats, ComputedTraitSql.RecomputePersons], () =>
         [
             Persons(personIds),
             new NpgsqlParameter<DateOnly>("today", DateOnly.FromDateTime(now.UtcDateTime)),
@@ -166,7 +167,7 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var sql in new[] { ComputedTraitSql.LockPersons, ComputedTraitSql.RecomputePersons })
+        foreach (var sql in (string[])[.. ComputedTraitSql.LockPeople, ComputedTraitSql.RecomputePersons])
         {
             var command = new NpgsqlBatchCommand(sql);
             command.Parameters.Add(Persons(personIds));

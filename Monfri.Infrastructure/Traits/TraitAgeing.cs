@@ -43,7 +43,7 @@ public sealed class TraitAgeing(NpgsqlDataSource dataSource, TimeProvider clock,
 
             pairs = [.. pairs.OrderBy(p => p.Trait).ThenBy(p => p.Person)];
             await using var batch = new NpgsqlBatch(connection);
-            foreach (var sql in new[] { ComputedTraitSql.LockPersons, ComputedTraitSql.DeleteAged, ComputedTraitSql.RecomputePairs })
+            foreach (var sql in (string[])[.. ComputedTraitSql.LockPeople, ComputedTraitSql.DeleteAged, ComputedTraitSql.RecomputePairs])
             {
                 var command = new NpgsqlBatchCommand(sql);
                 command.Parameters.Add(new NpgsqlParameter<Guid[]>("traits", pairs.Select(p => p.Trait).ToArray()));

@@ -158,7 +158,7 @@ public sealed class TraitBackfill(
 
             while (chunks < maxChunks)
             {
-                var step = await ChunkAsync(traitId, generation, cursor, done, total, cancellationToken);
+                var step = await ChunkWithRetryAsync(traitId, generation, cursor, done, total, cancellationToken);
                 if (step is null)
                 {
                     // Redefined or deleted meanwhile: the next run starts the new generation from the beginning.
@@ -191,6 +191,23 @@ public sealed class TraitBackfill(
             await fail.ExecuteNonQueryAsync(CancellationToken.None);
             await PublishAsync(traitId, CancellationToken.None);
             return chunks + 1;
+        }
+    }
+
+    /// <summary>A chunk that collided with a concurrent merge or ingest (deadlock, serialization) is simply done again.</summary>
+    private async Task<(Guid? Cursor, int Count)?> ChunkWithRetryAsync(Guid traitId, int generation, Guid? cursor, long done, long total, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ChunkAsync(traitId, generation, cursor, done, total, cancellationToken);
+            }
+            catch (PostgresException ex) when (attempt < 5 && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                logger.LogDebug(ex, "A backfill chunk of trait {Trait} collided with ingest; retrying", traitId);
+                await Task.Delay(Random.Shared.Next(5, 50 * attempt), cancellationToken);
+            }
         }
     }
 
@@ -248,7 +265,7 @@ public sealed class TraitBackfill(
             ? new DateTimeOffset(today.AddDays(1 - days).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
             : ComputedTraitRebuild.AllTime;
         await using var batch = new NpgsqlBatch(connection);
-        ComputedTraitStore.Add(batch, [ComputedTraitSql.LockPersons, .. ComputedTraitSql.RebuildTraitBuckets, ComputedTraitSql.RecomputeTraitPersons], () =>
+        ComputedTraitStore.Add(batch, [.. ComputedTraitSql.LockPeople, .. ComputedTraitSql.RebuildTraitBuckets, ComputedTraitSql.RecomputeTraitPersons], () =>
         [
             ComputedTraitStore.Persons(ids),
             new NpgsqlParameter<Guid>("trait", traitId),

@@ -35,6 +35,17 @@ public static class ComputedTraitSql
         "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(p::text, 7313) AS k FROM unnest(@persons::uuid[]) p ORDER BY 1) s";
 
     /// <summary>
+    /// What a backfill chunk, the ageing job and a rebuild take before touching people's traits: first the people
+    /// rows (key share, sorted) — so an ingest merge holding one of them for update finishes first instead of
+    /// deadlocking with the foreign key checks of our inserts — then the same per-person locks as ingest.
+    /// </summary>
+    public static readonly IReadOnlyList<string> LockPeople =
+    [
+        "SELECT count(*) FROM (SELECT id FROM people WHERE id = ANY(@persons::uuid[]) ORDER BY id FOR KEY SHARE) s",
+        LockPersons,
+    ];
+
+    /// <summary>
     /// Events matched to traits, one row per (event, trait), with the property read as JSON, as a number (JSON
     /// numbers and numeric strings) and as text. <paramref name="source"/> yields
     /// <c>(person_id, ts, type, event, properties)</c>.

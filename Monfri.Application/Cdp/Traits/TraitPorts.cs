@@ -39,7 +39,7 @@ public static class ComputedTraitRebuild
         // Straight to the connection (in EF's transaction): EF's raw SQL would read the SQL's braces as placeholders.
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
-        foreach (var sql in (string[])[ComputedTraitSql.LockPersons, .. ComputedTraitSql.RebuildAllBuckets, .. ComputedTraitSql.RebuildStats, ComputedTraitSql.RecomputePersons])
+        foreach (var sql in (string[])[.. ComputedTraitSql.LockPeople, .. ComputedTraitSql.RebuildAllBuckets, .. ComputedTraitSql.RebuildStats, ComputedTraitSql.RecomputePersons])
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;

@@ -249,6 +249,43 @@ public sealed class ComputedTraitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_backfill_running_while_events_arrive_and_profiles_merge_ends_with_the_same_values_as_live_ingest()
+    {
+        var live = await DefineAsync(TraitKind.Sum, "revenue");
+        var liveFirst = await DefineAsync(TraitKind.FirstValue, "product.category");
+        var visitors = Enumerable.Range(0, 24).Select(_ => Anon()).ToList();
+        var now = _clock.GetUtcNow();
+        var random = new Random(7);
+        object RandomOrder(string anon) => Order(anon, now.AddMinutes(-random.Next(1, 5000)), random.Next(1, 100), $"c{random.Next(4)}");
+        await _world.SendAsync([.. visitors.Select(RandomOrder)]);
+        await _world.ProcessAsync();
+
+        var backfilled = await DefineAsync(TraitKind.Sum, "revenue", backfill: false);
+        var backfilledFirst = await DefineAsync(TraitKind.FirstValue, "product.category", backfill: false);
+        var backfill = Task.Run(() => _world.App.Get<TraitBackfill>().RunOnceAsync(CancellationToken.None));
+        for (var round = 0; round < 8; round++)
+        {
+            await _world.SendAsync([.. visitors.Select(RandomOrder)]);
+            // Some visitors sign up, which merges them into their account's profile.
+            if (round % 3 == 0)
+            {
+                var user = $"user-{Guid.NewGuid():N}";
+                await _world.SendAsync(Order(null, now.AddMinutes(-random.Next(1, 5000)), 1000, "c9", user), CdpWorld.Identify(visitors[round], user, new { plan = "pro" }));
+            }
+
+            await Task.WhenAll(_world.ProcessAsync(), _world.ProcessAsync());
+        }
+
+        await backfill;
+        await _world.App.Get<TraitBackfill>().RunOnceAsync(CancellationToken.None);
+        foreach (var anon in visitors)
+        {
+            var traits = await TraitsAsync(anon);
+            Assert.Equal((traits[live], traits[liveFirst]), (traits[backfilled], traits[backfilledFirst]));
+        }
+    }
+
+    [Fact]
     public async Task A_window_of_zero_days_a_sum_without_a_property_and_a_bad_key_are_refused_with_the_reason()
     {
         var zero = await _world.App.SendAs(_world.Admin, new CreateComputedTraitCommand(Input("page_views_0", TraitKind.EventCount, null) with { WindowDays = 0 }));
