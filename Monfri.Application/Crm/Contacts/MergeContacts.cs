@@ -233,7 +233,8 @@ internal static class ContactMergeFields
     private static async Task<MergeMoved> RecomputeComputedTraitsAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
     {
         // Runs after the events moved: the survivor's computed traits and built-in stats are rebuilt from them
-        // (a merge by hand is rare enough to afford it, and exact whatever state either side was in).
+        // (a merge by hand is rare enough to afford it, and exact whatever state either side was in). Participants
+        // get no clock, so windows are reckoned from the wall clock here.
         await Cdp.Traits.ComputedTraitRebuild.InTransactionAsync(db, [survivorId, absorbedId], DateTimeOffset.UtcNow, cancellationToken);
         return new MergeMoved(0, "computed trait", "computed traits");
     }
