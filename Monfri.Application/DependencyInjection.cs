@@ -1,6 +1,5 @@
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Monfri.Application.Crm.Common;
 
 namespace Monfri.Application;
@@ -12,8 +11,6 @@ public static class DependencyInjection
     {
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<CrmAccess>();
-        services.AddSingleton<Cdp.Common.IProfileRecompute, Cdp.Common.NothingDerivedToRecompute>();
-        services.TryAddSingleton<Cdp.Profiles.IComputedTraitReader, Cdp.Profiles.NoComputedTraits>();
         return services;
     }
 }

@@ -18,6 +18,7 @@ using Monfri.Infrastructure.Persistence;
 using Monfri.Infrastructure.Persistence.Interceptors;
 using Monfri.Infrastructure.Privacy;
 using Monfri.Infrastructure.Scheduling;
+using Monfri.Infrastructure.Traits;
 using Npgsql;
 
 namespace Monfri.Infrastructure;
@@ -73,6 +74,7 @@ public static class DependencyInjection
         services.AddImports(configuration);
         services.AddIngestion(configuration);
         services.AddPrivacy();
+        services.AddComputedTraits(configuration);
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;

@@ -80,6 +80,7 @@ public static class DependencyInjection
         api.MapCdpEndpoints();
         api.MapPeopleEndpoints();
         api.MapPrivacyEndpoints();
+        api.MapComputedTraitEndpoints();
 
         app.MapAccountEndpoints();
         app.MapCollectEndpoints();

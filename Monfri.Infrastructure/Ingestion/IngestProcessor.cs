@@ -116,6 +116,7 @@ public sealed class IngestProcessor(
             await partitions.EnsureAsync(stored.Select(e => EventPartitions.MonthOf(e.Timestamp)), cancellationToken);
             await CopyEventsAsync(connection, stored, cancellationToken);
             await UpdatePeopleAsync(connection, stored, resolver.Plan, now, cancellationToken);
+            await Traits.ComputedTraitStore.ApplyAsync(connection, stored, resolver.Plan.Merges.Select(m => m.WinnerId).ToList(), now, cancellationToken);
             events = stored;
         }
 
@@ -547,6 +548,7 @@ public sealed class IngestProcessor(
         }
 
         var mergeId = await RecordAsync(connection, merge, MergeOutcome.Merged, now, cancellationToken);
+        await Traits.ComputedTraitStore.MergeAsync(connection, merge.WinnerId, merge.LoserId, cancellationToken);
         // Everything that hangs off the loser follows the winner; fields the winner lacks are taken from the
         // loser; the loser's row goes (its snapshot is in the merge record, for undo).
         await using var command = new NpgsqlCommand(

@@ -36,6 +36,9 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     public DbSet<ProfileMerge> ProfileMerges => Set<ProfileMerge>();
     public DbSet<BlockedIdentifier> BlockedIdentifiers => Set<BlockedIdentifier>();
     public DbSet<PrivacyRequest> PrivacyRequests => Set<PrivacyRequest>();
+    public DbSet<ComputedTrait> ComputedTraits => Set<ComputedTrait>();
+    public DbSet<ComputedTraitValue> ComputedTraitValues => Set<ComputedTraitValue>();
+    public DbSet<ProfileStats> ProfileStats => Set<ProfileStats>();
 
     /// <summary>Who the changes saved through this context are made by (audit log); set per operation.</summary>
     public Guid? ActorId { get; set; }

@@ -25,20 +25,12 @@ public sealed record ProfileTraitsDto(
 public sealed record ProfileFacts(Guid PersonId, DateTimeOffset? FirstSeenAt, DateTimeOffset? LastSeenAt, IReadOnlyDictionary<string, JsonElement> IdentifyTraits);
 
 /// <summary>
-/// The current values of a person's computed traits, by trait key. A seam of its own because computed traits are
-/// kept by their own engine; the traits API only reads what it has computed.
+/// The current values of a person's computed traits (and built-in ones) by key. Kept by the computed-trait engine
+/// (Infrastructure/Traits); the traits API only reads what it has computed.
 /// </summary>
 public interface IComputedTraitReader
 {
     Task<IReadOnlyDictionary<string, JsonElement>> ReadAsync(Guid personId, CancellationToken cancellationToken);
-}
-
-/// <summary>The reader while no computed traits are defined in this build: every profile has none.</summary>
-public sealed class NoComputedTraits : IComputedTraitReader
-{
-    private static readonly IReadOnlyDictionary<string, JsonElement> None = new Dictionary<string, JsonElement>();
-
-    public Task<IReadOnlyDictionary<string, JsonElement>> ReadAsync(Guid personId, CancellationToken cancellationToken) => Task.FromResult(None);
 }
 
 /// <summary>

@@ -28,6 +28,9 @@ public static class LiveTopics
     /// <summary>Changes to one company's record.</summary>
     public static string Company(Guid companyId) => $"company:{companyId}";
 
+    /// <summary>Computed trait definitions changed or a backfill moved on (Settings → Computed traits).</summary>
+    public const string Traits = "traits";
+
     private static readonly (string Prefix, string[]? Roles, bool OwnOnly)[] Rules =
     [
         (Workspace, null, false),
@@ -40,6 +43,7 @@ public static class LiveTopics
         ("segment:", [Roles.Admin, Roles.Manager, Roles.Marketing], false),
         ("reports", [Roles.Admin, Roles.Manager], false),
         (Privacy, [Roles.Admin], false),
+        (Traits, [Roles.Admin, Roles.Marketing], false),
     ];
 
     public static bool IsValid(string topic) =>

@@ -31,6 +31,9 @@ public interface IMonfriDb : IAsyncDisposable
     DbSet<ProfileMerge> ProfileMerges { get; }
     DbSet<BlockedIdentifier> BlockedIdentifiers { get; }
     DbSet<PrivacyRequest> PrivacyRequests { get; }
+    DbSet<ComputedTrait> ComputedTraits { get; }
+    DbSet<ComputedTraitValue> ComputedTraitValues { get; }
+    DbSet<ProfileStats> ProfileStats { get; }
 
     /// <summary>Users as the CRM needs them (owners, assignees): id, name, email.</summary>
     IQueryable<UserRef> UserRefs { get; }

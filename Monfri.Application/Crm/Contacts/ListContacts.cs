@@ -28,6 +28,9 @@ public sealed record ContactFilter
 
     /// <summary>Custom field key → value the field must have (for multi select: must include).</summary>
     public IReadOnlyDictionary<string, string> CustomFields { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Conditions on computed traits (Settings → Computed traits), all of which must hold.</summary>
+    public IReadOnlyList<Cdp.Traits.TraitCondition> Traits { get; init; } = [];
 }
 
 /// <summary>A page of contacts, filtered, searched and sorted on the server (fast at 100,000+ contacts).</summary>
@@ -47,8 +50,8 @@ public sealed class ListContactsValidator : AbstractValidator<ListContactsQuery>
     {
         RuleFor(q => q.PageSize).InclusiveBetween(1, 500);
         RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0);
-        RuleFor(q => q.SortBy).Must(s => s is null || SortFields.Contains(s))
-            .WithMessage($"Sort by one of: {string.Join(", ", SortFields)}.");
+        RuleFor(q => q.SortBy).Must(s => s is null || SortFields.Contains(s) || ContactQueries.TraitSortKey(s) is not null)
+            .WithMessage($"Sort by one of: {string.Join(", ", SortFields)}, or trait:{{key}} for a computed trait.");
     }
 }
 
@@ -135,11 +138,37 @@ public static class ContactQueries
             people = people.Where(p => DbJson.Contains(p.CustomFields, fragment));
         }
 
+        if (filter.Traits.Count > 0)
+        {
+            var keys = filter.Traits.Select(t => t.Key).Distinct().ToList();
+            var traitIds = await db.ComputedTraits.Where(t => keys.Contains(t.Key)).ToDictionaryAsync(t => t.Key, t => t.Id, cancellationToken);
+            if (keys.FirstOrDefault(k => !traitIds.ContainsKey(k)) is { } unknown)
+            {
+                return Result<IQueryable<Person>>.Invalid($"No computed trait has the key '{unknown}'.", "traits");
+            }
+
+            foreach (var condition in filter.Traits)
+            {
+                var (traitId, atLeast, atMost, text) = (traitIds[condition.Key], condition.AtLeast, condition.AtMost, condition.Is);
+                people = people.Where(p => db.ComputedTraitValues.Any(v => v.PersonId == p.Id && v.TraitId == traitId
+                    && (atLeast == null || v.Number >= atLeast) && (atMost == null || v.Number <= atMost) && (text == null || v.Text == text)));
+            }
+        }
+
         return Result<IQueryable<Person>>.Success(people);
     }
 
+    /// <summary>The computed trait key of a <c>trait:{key}</c> sort, or null.</summary>
+    public static string? TraitSortKey(string? sortBy) =>
+        sortBy is not null && sortBy.StartsWith("trait:", StringComparison.Ordinal) && Domain.Cdp.ComputedTrait.IsValidKey(sortBy[6..]) ? sortBy[6..] : null;
+
     public static IQueryable<ContactListItem> Project(IMonfriDb db, IQueryable<Person> people, string? sortBy, SortDirection direction)
     {
+        if (TraitSortKey(sortBy) is { } traitKey)
+        {
+            return ByTrait(db, people, traitKey, direction);
+        }
+
         var rows =
             from p in people
             join c in db.Companies on p.CompanyId equals c.Id into companies
@@ -163,6 +192,35 @@ public static class ContactQueries
         };
 
         // The id breaks ties so paging is stable.
+        return sorted.ThenBy(r => r.p.Id).Select(r => new ContactListItem(
+            r.p.Id, r.p.FirstName, r.p.LastName, r.p.Email, r.p.Phone, r.p.JobTitle, r.p.CompanyId, r.CompanyName,
+            r.p.OwnerId, r.OwnerName, r.p.LifecycleStage, r.p.LeadSource, r.p.Tags, r.p.CustomFields,
+            r.p.CreatedAt, r.p.UpdatedAt, r.p.LastActivityAt));
+    }
+
+    /// <summary>
+    /// Sorted by a computed trait's value (numbers by number, text by text); people without a value come last
+    /// either way, so "highest revenue first" starts with revenue.
+    /// </summary>
+    private static IQueryable<ContactListItem> ByTrait(IMonfriDb db, IQueryable<Person> people, string traitKey, SortDirection direction)
+    {
+        var traitId = db.ComputedTraits.Where(t => t.Key == traitKey).Select(t => t.Id);
+        var rows =
+            from p in people
+            join c in db.Companies on p.CompanyId equals c.Id into companies
+            from c in companies.DefaultIfEmpty()
+            join u in db.UserRefs on p.OwnerId equals u.Id into owners
+            from u in owners.DefaultIfEmpty()
+            join v in db.ComputedTraitValues.Where(v => traitId.Contains(v.TraitId)) on p.Id equals v.PersonId into values
+            from v in values.DefaultIfEmpty()
+            select new
+            {
+                p, CompanyName = c == null ? null : c.Name, OwnerName = u == null ? null : u.DisplayName,
+                Number = v == null ? null : v.Number, Text = v == null ? null : v.Text,
+            };
+        var sorted = direction == SortDirection.Descending
+            ? rows.OrderBy(r => r.Number == null && r.Text == null).ThenByDescending(r => r.Number).ThenByDescending(r => r.Text)
+            : rows.OrderBy(r => r.Number == null && r.Text == null).ThenBy(r => r.Number).ThenBy(r => r.Text);
         return sorted.ThenBy(r => r.p.Id).Select(r => new ContactListItem(
             r.p.Id, r.p.FirstName, r.p.LastName, r.p.Email, r.p.Phone, r.p.JobTitle, r.p.CompanyId, r.CompanyName,
             r.p.OwnerId, r.OwnerName, r.p.LifecycleStage, r.p.LeadSource, r.p.Tags, r.p.CustomFields,

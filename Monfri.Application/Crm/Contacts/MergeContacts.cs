@@ -138,7 +138,7 @@ internal static class ContactMergeFields
     /// computed traits (the same rows the ingest workers move when an event merges two profiles). A table that
     /// references people joins this list, or a merge would delete its rows with the absorbed person.
     /// </summary>
-    public static readonly IReadOnlyList<MergeParticipant> Participants = [MoveActivitiesAsync, MoveDealLinksAsync, MoveIdentitiesAsync, MoveEventsAsync, MoveTraitsAsync];
+    public static readonly IReadOnlyList<MergeParticipant> Participants = [MoveActivitiesAsync, MoveDealLinksAsync, MoveIdentitiesAsync, MoveEventsAsync, MoveTraitsAsync, RecomputeComputedTraitsAsync];
 
     public static HashSet<string> Keys(IEnumerable<CustomFieldDefinition> definitions) =>
         [.. BuiltIn.Select(f => f.Key), .. definitions.Select(d => CustomFieldValues.FieldPrefix + d.Key)];
@@ -232,5 +232,14 @@ internal static class ContactMergeFields
             """,
             cancellationToken);
         return new MergeMoved(count, "set of traits", "sets of traits");
+    }
+
+    private static async Task<MergeMoved> RecomputeComputedTraitsAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
+    {
+        // Runs after the events moved: the survivor's computed traits and built-in stats are rebuilt from them
+        // (a merge by hand is rare enough to afford it, and exact whatever state either side was in). Participants
+        // get no clock, so windows are reckoned from the wall clock here.
+        await Cdp.Traits.ComputedTraitRebuild.InTransactionAsync(db, [survivorId, absorbedId], DateTimeOffset.UtcNow, cancellationToken);
+        return new MergeMoved(0, "computed trait", "computed traits");
     }
 }

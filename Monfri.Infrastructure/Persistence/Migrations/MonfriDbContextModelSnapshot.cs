@@ -226,6 +226,137 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                     b.ToTable("cdp_blocked_identifiers", (string)null);
                 });
 
+            modelBuilder.Entity("Monfri.Domain.Cdp.ComputedTrait", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BackfillCursor")
+                        .HasColumnType("uuid")
+                        .HasColumnName("backfill_cursor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EventName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("event_name");
+
+                    b.Property<string>("EventType")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("FilterPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("filter_path");
+
+                    b.Property<string>("FilterValue")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("filter_value");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer")
+                        .HasColumnName("generation");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("integer")
+                        .HasColumnName("progress");
+
+                    b.Property<string>("PropertyPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("property_path");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("status_reason");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int?>("WindowDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_days");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cdp_computed_traits");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cdp_computed_traits_key");
+
+                    b.ToTable("cdp_computed_traits", (string)null);
+                });
+
+            modelBuilder.Entity("Monfri.Domain.Cdp.ComputedTraitValue", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<Guid>("TraitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trait_id");
+
+                    b.Property<decimal?>("Number")
+                        .HasColumnType("numeric")
+                        .HasColumnName("number_value");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text_value");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("value");
+
+                    b.HasKey("PersonId", "TraitId")
+                        .HasName("pk_cdp_trait_values");
+
+                    b.ToTable("cdp_trait_values", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
+                });
+
             modelBuilder.Entity("Monfri.Domain.Cdp.ProfileIdentity", b =>
                 {
                     b.Property<string>("Type")
@@ -329,6 +460,62 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_cdp_profile_merges_winner_id_merged_at");
 
                     b.ToTable("cdp_profile_merges", (string)null);
+                });
+
+            modelBuilder.Entity("Monfri.Domain.Cdp.ProfileStats", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTimeOffset?>("FirstTouchAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_touch_at");
+
+                    b.Property<string>("FirstTouchCampaign")
+                        .HasColumnType("text")
+                        .HasColumnName("first_touch_campaign");
+
+                    b.Property<string>("FirstTouchMedium")
+                        .HasColumnType("text")
+                        .HasColumnName("first_touch_medium");
+
+                    b.Property<string>("FirstTouchSource")
+                        .HasColumnType("text")
+                        .HasColumnName("first_touch_source");
+
+                    b.Property<DateTimeOffset?>("LastTouchAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_touch_at");
+
+                    b.Property<string>("LastTouchCampaign")
+                        .HasColumnType("text")
+                        .HasColumnName("last_touch_campaign");
+
+                    b.Property<string>("LastTouchMedium")
+                        .HasColumnType("text")
+                        .HasColumnName("last_touch_medium");
+
+                    b.Property<string>("LastTouchSource")
+                        .HasColumnType("text")
+                        .HasColumnName("last_touch_source");
+
+                    b.Property<long>("TotalEvents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_events");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("PersonId")
+                        .HasName("pk_cdp_profile_stats");
+
+                    b.ToTable("cdp_profile_stats", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
                 });
 
             modelBuilder.Entity("Monfri.Domain.Cdp.Source", b =>

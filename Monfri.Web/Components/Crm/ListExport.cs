@@ -7,7 +7,8 @@ namespace Monfri.Web.Components.Crm;
 public static class ListExport
 {
     public static string Url(string path, string? search, Guid? ownerId, bool unowned, string? stageOrIndustry, string? tag,
-        IReadOnlyDictionary<string, string> customFields, string? sortBy, SortDirection direction, string stageParameter = "lifecycleStage")
+        IReadOnlyDictionary<string, string> customFields, string? sortBy, SortDirection direction, string stageParameter = "lifecycleStage",
+        IEnumerable<Monfri.Application.Cdp.Traits.TraitCondition>? traits = null)
     {
         var query = new List<KeyValuePair<string, string?>>();
         void Add(string key, string? value)
@@ -28,6 +29,11 @@ public static class ListExport
         foreach (var (key, value) in customFields)
         {
             Add("cf", $"{key}:{value}");
+        }
+
+        foreach (var condition in traits ?? [])
+        {
+            Add("trait", condition.ToString());
         }
 
         return QueryHelpers.AddQueryString(path, query);

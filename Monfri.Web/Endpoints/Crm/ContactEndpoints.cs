@@ -24,16 +24,17 @@ public static class ContactEndpoints
                 IMediator mediator, CancellationToken ct,
                 string? search, Guid? ownerId, bool? unowned, string? lifecycleStage, string? tag, Guid? companyId,
                 DateTimeOffset? createdFrom, DateTimeOffset? createdTo, string? sortBy, SortDirection? direction,
-                int? page, int? pageSize, [FromQuery(Name = "cf")] string[]? customFields) =>
+                int? page, int? pageSize, [FromQuery(Name = "cf")] string[]? customFields, [FromQuery(Name = "trait")] string[]? traits) =>
             {
                 var filter = new ContactFilter
                 {
                     Search = search, OwnerId = ownerId, Unowned = unowned ?? false, LifecycleStage = lifecycleStage, Tag = tag,
                     CompanyId = companyId, CreatedFrom = createdFrom, CreatedTo = createdTo, CustomFields = CustomFieldQuery.Parse(customFields),
+                    Traits = Monfri.Application.Cdp.Traits.TraitCondition.Parse(traits),
                 };
                 return (await mediator.Send(new ListContactsQuery(filter, sortBy, direction ?? SortDirection.Ascending, page ?? 0, pageSize ?? 50), ct)).ToHttp();
             })
-            .WithSummary("List contacts: search, filter (custom fields as cf=key:value), sort and page")
+            .WithSummary("List contacts: search, filter (custom fields as cf=key:value, computed traits as trait=key|atLeast|atMost|is), sort (also sortBy=trait:key) and page")
             .Produces<Page<ContactListItem>>();
 
         contacts.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>

@@ -25,10 +25,14 @@ public static class CsvExport
         api.MapGet("/contacts/export", async (
                 HttpContext http, IMediator mediator, IMonfriDbFactory dbFactory, CrmAccess access, CancellationToken ct,
                 string? search, Guid? ownerId, bool? unowned, string? lifecycleStage, string? tag, Guid? companyId,
-                string? sortBy, SortDirection? direction, [FromQuery(Name = "cf")] string[]? customFields) =>
+                string? sortBy, SortDirection? direction, [FromQuery(Name = "cf")] string[]? customFields, [FromQuery(Name = "trait")] string[]? traits) =>
             {
                 // The list query's validation and authorization run first, through the pipeline.
-                var filter = new ContactFilter { Search = search, OwnerId = ownerId, Unowned = unowned ?? false, LifecycleStage = lifecycleStage, Tag = tag, CompanyId = companyId, CustomFields = CustomFieldQuery.Parse(customFields) };
+                var filter = new ContactFilter
+                {
+                    Search = search, OwnerId = ownerId, Unowned = unowned ?? false, LifecycleStage = lifecycleStage, Tag = tag, CompanyId = companyId,
+                    CustomFields = CustomFieldQuery.Parse(customFields), Traits = Monfri.Application.Cdp.Traits.TraitCondition.Parse(traits),
+                };
                 var check = await mediator.Send(new ListContactsQuery(filter, sortBy, direction ?? SortDirection.Ascending, 0, 1), ct);
                 if (!check.IsSuccess)
                 {

@@ -29,7 +29,8 @@ public sealed class CdpWorld : IAsyncDisposable
     public ClaimsPrincipal Admin { get; }
     public SourceDto Source { get; }
 
-    public static async Task<CdpWorld> StartAsync(string hint, IDictionary<string, string?>? settings = null)
+    public static async Task<CdpWorld> StartAsync(
+        string hint, IDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
         var all = new Dictionary<string, string?> { ["Monfri:Ingest:RunWorkers"] = "false" };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
@@ -37,7 +38,7 @@ public sealed class CdpWorld : IAsyncDisposable
             all[k] = v;
         }
 
-        var app = await MonfriServices.StartAsync(hint, all);
+        var app = await MonfriServices.StartAsync(hint, all, configureServices: configureServices);
         var admin = await app.AdminAsync();
         var source = await app.SendAs(admin, new CreateSourceCommand(new SourceInput("Website", SourceKind.Website, [])));
         Assert.True(source.IsSuccess, source.ErrorMessage);

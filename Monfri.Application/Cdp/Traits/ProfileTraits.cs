@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Cdp.Profiles;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
+using Monfri.Domain.Cdp;
+using Monfri.Domain.Common;
+
+namespace Monfri.Application.Cdp.Traits;
+
+/// <summary>A person's built-in and computed traits (the profile page's Traits section).</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record GetPersonTraitsQuery(Guid PersonId) : IQuery<Result<PersonTraitsDto>>;
+
+public sealed class GetPersonTraitsHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<GetPersonTraitsQuery, Result<PersonTraitsDto>>
+{
+    public async ValueTask<Result<PersonTraitsDto>> Handle(GetPersonTraitsQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var person = await ProfileVisibility.FindAsync(db, access, query.PersonId, cancellationToken);
+        return person is null
+            ? Result<PersonTraitsDto>.NotFound("No such person.")
+            : await ProfileTraitReader.ReadAsync(db, person, cancellationToken);
+    }
+}
+
+internal static class ProfileTraitReader
+{
+    /// <summary>Two indexed reads: the person's stats row, and their value rows joined to the definitions.</summary>
+    public static async Task<PersonTraitsDto> ReadAsync(IMonfriDb db, Domain.Crm.Person person, CancellationToken cancellationToken)
+    {
+        var stats = await db.ProfileStats.AsNoTracking().FirstOrDefaultAsync(s => s.PersonId == person.Id, cancellationToken);
+        var rows = await (
+                from t in db.ComputedTraits.AsNoTracking()
+                join v in db.ComputedTraitValues.AsNoTracking().Where(v => v.PersonId == person.Id) on t.Id equals v.TraitId into values
+                from v in values.DefaultIfEmpty()
+                orderby t.Name
+                select new { t.Id, t.Key, t.Name, t.Kind, t.WindowDays, t.Status, Value = v == null ? null : v.Value })
+            .ToListAsync(cancellationToken);
+        var computed = rows.Select(r => new TraitValueDto(r.Id, r.Key, r.Name, r.Kind, r.WindowDays, r.Status,
+                r.Value is null ? EmptyValue(r.Kind) : JsonDocument.Parse(r.Value).RootElement.Clone()))
+            .ToList();
+        var builtIn = new BuiltInTraitsDto(
+            person.FirstSeenAt, person.LastSeenAt, stats?.TotalEvents ?? 0,
+            stats?.FirstTouchAt is { } firstAt ? new TouchDto(firstAt, stats.FirstTouchSource ?? "direct", stats.FirstTouchMedium ?? "(none)", stats.FirstTouchCampaign) : null,
+            stats?.LastTouchAt is { } lastAt ? new TouchDto(lastAt, stats.LastTouchSource ?? "direct", stats.LastTouchMedium ?? "(none)", stats.LastTouchCampaign) : null);
+        return new PersonTraitsDto(person.Id, builtIn, computed);
+    }
+
+    private static readonly JsonElement Zero = JsonDocument.Parse("0").RootElement.Clone();
+
+    /// <summary>A count over no events is 0, not unknown; other kinds have no value without events.</summary>
+    private static JsonElement? EmptyValue(TraitKind kind) => kind is TraitKind.EventCount or TraitKind.UniqueCount ? Zero : null;
+}

@@ -1,0 +1,89 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
+using Monfri.Domain.Common;
+
+namespace Monfri.Application.Cdp.Traits;
+
+/// <summary>A computed trait a list can show as a column: its key (used in sort and filter) and name.</summary>
+public sealed record TraitColumn(string Key, string Name, Domain.Cdp.TraitKind Kind);
+
+/// <summary>The computed traits lists can show; readable by everyone who sees contacts.</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record ListTraitColumnsQuery : IQuery<Result<IReadOnlyList<TraitColumn>>>;
+
+public sealed class ListTraitColumnsHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListTraitColumnsQuery, Result<IReadOnlyList<TraitColumn>>>
+{
+    public async ValueTask<Result<IReadOnlyList<TraitColumn>>> Handle(ListTraitColumnsQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        return await db.ComputedTraits.AsNoTracking().OrderBy(t => t.Name).Select(t => new TraitColumn(t.Key, t.Name, t.Kind)).ToListAsync(cancellationToken);
+    }
+}
+
+/// <summary>One computed trait's values for the people on a page of a list (person id → value as text).</summary>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+public sealed record ListTraitValuesQuery(string TraitKey, IReadOnlyList<Guid> PersonIds) : IQuery<Result<IReadOnlyDictionary<Guid, string>>>;
+
+public sealed class ListTraitValuesHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<ListTraitValuesQuery, Result<IReadOnlyDictionary<Guid, string>>>
+{
+    public async ValueTask<Result<IReadOnlyDictionary<Guid, string>>> Handle(ListTraitValuesQuery query, CancellationToken cancellationToken)
+    {
+        if (query.PersonIds.Count > 500)
+        {
+            return Result<IReadOnlyDictionary<Guid, string>>.Invalid("At most 500 people at a time.", "personIds");
+        }
+
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        var trait = await db.ComputedTraits.AsNoTracking().FirstOrDefaultAsync(t => t.Key == query.TraitKey, cancellationToken);
+        if (trait is null)
+        {
+            return Result<IReadOnlyDictionary<Guid, string>>.NotFound($"No computed trait has the key '{query.TraitKey}'.");
+        }
+
+        var visible = await (await access.VisibleAsync(db, db.People.AsNoTracking().Where(p => query.PersonIds.Contains(p.Id)), cancellationToken))
+            .Select(p => p.Id).ToListAsync(cancellationToken);
+        var rows = await db.ComputedTraitValues.AsNoTracking()
+            .Where(v => v.TraitId == trait.Id && visible.Contains(v.PersonId))
+            .Select(v => new { v.PersonId, v.Value }).ToListAsync(cancellationToken);
+        // A count over no events is 0; other kinds show nothing without a value.
+        var empty = trait.Kind is Domain.Cdp.TraitKind.EventCount or Domain.Cdp.TraitKind.UniqueCount ? "0" : "";
+        var values = visible.ToDictionary(id => id, _ => empty);
+        foreach (var row in rows)
+        {
+            values[row.PersonId] = new TraitValueDto(trait.Id, trait.Key, trait.Name, trait.Kind, trait.WindowDays, trait.Status,
+                System.Text.Json.JsonDocument.Parse(row.Value).RootElement.Clone()).Display;
+        }
+
+        return values;
+    }
+}
+
+/// <summary>
+/// A list filter on a computed trait: its value at least / at most a number, or equal to a text. Written in
+/// URLs (CSV export) as <c>key|atLeast|atMost|is</c>.
+/// </summary>
+public sealed record TraitCondition(string Key, decimal? AtLeast = null, decimal? AtMost = null, string? Is = null)
+{
+    public override string ToString() =>
+        string.Join('|', Key, AtLeast?.ToString(System.Globalization.CultureInfo.InvariantCulture), AtMost?.ToString(System.Globalization.CultureInfo.InvariantCulture), Is);
+
+    public static IReadOnlyList<TraitCondition> Parse(IEnumerable<string>? values) =>
+        (values ?? []).Select(v => v.Split('|', 4)).Where(p => p.Length == 4 && p[0].Length > 0)
+            .Select(p => new TraitCondition(p[0], Number(p[1]), Number(p[2]), p[3].Length == 0 ? null : p[3])).ToList();
+
+    /// <summary>The condition in words, for a filter chip: "Total revenue ≥ 100".</summary>
+    public string Describe(string name) =>
+        string.Join(", ", new[]
+        {
+            AtLeast is { } min ? $"{name} ≥ {min.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : null,
+            AtMost is { } max ? $"{name} ≤ {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : null,
+            Is is { } text ? $"{name} = {text}" : null,
+        }.OfType<string>()) is { Length: > 0 } words ? words : $"{name} has a value";
+
+    private static decimal? Number(string text) =>
+        decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+}
