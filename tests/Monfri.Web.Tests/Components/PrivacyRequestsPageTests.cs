@@ -90,14 +90,16 @@ public sealed class PrivacyRequestsPageTests : MudTestContext, IAsyncLifetime
         Assert.True(queued.IsSuccess, queued.ErrorMessage);
         SignIn(admin);
         var page = Render<PrivacyRequests>();
-        page.WaitForAssertion(() => Assert.Equal("No data held (identifier suppressed)", page.Find("[data-testid=privacy-status]").TextContent.Trim()));
+        // Other tests share this workspace's request list: this test looks at its own request's row only.
+        var row = $"[data-request='{queued.Value.Id}']";
+        page.WaitForAssertion(() => Assert.Equal("No data held (identifier suppressed)", page.Find($"[data-testid=privacy-status]{row}").TextContent.Trim()));
 
-        page.Find("[data-testid=privacy-lift]").Click();
+        page.Find($"[data-testid=privacy-lift]{row}").Click();
         _dialogs.WaitForAssertion(() => Assert.Contains("Lift this suppression?", _dialogs.Markup, StringComparison.Ordinal));
         _dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Lift").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("Lifted", page.Find("[data-testid=privacy-lifted]").TextContent, StringComparison.Ordinal));
-        Assert.Empty(page.FindAll("[data-testid=privacy-lift]"));
+        page.WaitForAssertion(() => Assert.Contains("Lifted", page.Find($"[data-testid=privacy-lifted]{row}").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll($"[data-testid=privacy-lift]{row}"));
     }
 
     [Fact]
