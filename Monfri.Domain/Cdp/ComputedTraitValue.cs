@@ -22,8 +22,8 @@ public sealed class ComputedTraitValue
 }
 
 /// <summary>
-/// The built-in traits every profile has, kept by the ingest workers: how many events, and where the person
-/// came from the first and the last time (UTM campaign, else the referring site, else direct).
+/// The built-in touch traits every profile has, kept by the ingest workers: where the person came from the first
+/// and the last time (UTM campaign, else the referring site, else direct). Total events is counted when read.
 /// </summary>
 public sealed class ProfileStats
 {
@@ -32,7 +32,6 @@ public sealed class ProfileStats
     }
 
     public Guid PersonId { get; private set; }
-    public long TotalEvents { get; private set; }
     public DateTimeOffset? FirstTouchAt { get; private set; }
     public string? FirstTouchSource { get; private set; }
     public string? FirstTouchMedium { get; private set; }

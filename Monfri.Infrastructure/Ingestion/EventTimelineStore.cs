@@ -61,6 +61,13 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
         return await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
     }
 
+    public async Task<long> CountAsync(Guid personId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM cdp_events WHERE person_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = personId });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<string?> LatestContextAsync(Guid personId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(

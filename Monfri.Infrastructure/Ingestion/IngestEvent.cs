@@ -25,6 +25,9 @@ public sealed class IngestEvent
     public string? PropertiesJson { get; init; }
     public string? ContextJson { get; init; }
     public JsonElement? Traits { get; init; }
+
+    /// <summary>Where this visit came from, when the event is a marketing touch (built-in first/last touch traits).</summary>
+    public Monfri.Infrastructure.Traits.Touch? Touch { get; init; }
     public Guid PersonId { get; set; }
 
     public static IngestEvent Read(Guid sourceId, JsonElement e)
@@ -58,6 +61,7 @@ public sealed class IngestEvent
             PropertiesJson = type is "page" or "screen" ? WithCategory(payload, String(e, "category")) : payload?.GetRawText(),
             ContextJson = context.ValueKind == JsonValueKind.Object ? context.GetRawText() : null,
             Traits = type == "identify" ? traits?.Clone() : null,
+            Touch = Monfri.Infrastructure.Traits.Touch.Of(type, context, payload),
         };
     }
 

@@ -21,12 +21,13 @@ public sealed class ComputedTraitReader(NpgsqlDataSource dataSource) : IComputed
             UNION ALL
             SELECT b.key, b.value::text FROM cdp_profile_stats s,
                 LATERAL (VALUES
-                    ('total_events', to_jsonb(s.total_events)),
                     ('first_touch', CASE WHEN s.first_touch_at IS NOT NULL THEN jsonb_build_object('source', s.first_touch_source,
                         'medium', s.first_touch_medium, 'campaign', s.first_touch_campaign, 'at', s.first_touch_at) END),
                     ('last_touch', CASE WHEN s.last_touch_at IS NOT NULL THEN jsonb_build_object('source', s.last_touch_source,
                         'medium', s.last_touch_medium, 'campaign', s.last_touch_campaign, 'at', s.last_touch_at) END)) b(key, value)
             WHERE s.person_id = $1
+            UNION ALL
+            SELECT 'total_events', count(*)::text FROM cdp_events WHERE person_id = $1
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = personId });
         var traits = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["total_events"] = Zero };

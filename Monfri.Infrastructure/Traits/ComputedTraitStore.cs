@@ -91,16 +91,18 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
             batch.BatchCommands.Add(recompute);
         }
 
-        if (events.Count > 0)
+        if (ClaimStats.Of(events) is { Count: > 0 } rows)
         {
-            // Only what a touch needs is sent: the properties and context of page and screen views and of campaign visits.
-            var touch = events.Select(e => e.Type is "page" or "screen" || e.ContextJson?.Contains("\"campaign\"", StringComparison.Ordinal) == true).ToArray();
             var stats = new NpgsqlBatchCommand(ComputedTraitSql.AddClaimStats);
-            stats.Parameters.Add(new NpgsqlParameter<Guid[]>("p", persons));
-            stats.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("ts", timestamps));
-            stats.Parameters.Add(new NpgsqlParameter<string[]>("ty", types));
-            stats.Parameters.Add(new NpgsqlParameter<string?[]>("tp", events.Select((e, i) => touch[i] ? e.PropertiesJson : null).ToArray()));
-            stats.Parameters.Add(new NpgsqlParameter<string?[]>("cx", events.Select((e, i) => touch[i] ? e.ContextJson : null).ToArray()));
+            stats.Parameters.Add(new NpgsqlParameter<Guid[]>("p", rows.Select(r => r.Person).ToArray()));
+            stats.Parameters.Add(new NpgsqlParameter<DateTimeOffset?[]>("fa", rows.Select(r => r.First?.At).ToArray()));
+            stats.Parameters.Add(new NpgsqlParameter<string?[]>("fs", rows.Select(r => r.First?.Touch.Source).ToArray()));
+            stats.Parameters.Add(new NpgsqlParameter<string?[]>("fm", rows.Select(r => r.First?.Touch.Medium).ToArray()));
+            stats.Parameters.Add(new NpgsqlParameter<string?[]>("fc", rows.Select(r => r.First?.Touch.Campaign).ToArray()));
+            stats.Parameters.Add(new NpgsqlParameter<DateTimeOffset?[]>("la", rows.Select(r => r.Last?.At).ToArray()));
+            stats.Parameters.Add(new NpgsqlParameter<string?[]>("ls", rows.Select(r => r.Last?.Touch.Source).ToArray()));
+            stats.Parameters.Add(new NpgsqlParameter<string?[]>("lm", rows.Select(r => r.Last?.Touch.Medium).ToArray()));
+            stats.Parameters.Add(new NpgsqlParameter<string?[]>("lc", rows.Select(r => r.Last?.Touch.Campaign).ToArray()));
             stats.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
             batch.BatchCommands.Add(stats);
         }

@@ -32,6 +32,12 @@ public interface IEventTimelineStore
     /// <summary>When the person first told us who they are: their first identify or first event carrying a user id.</summary>
     Task<DateTimeOffset?> FirstIdentifiedAtAsync(Guid personId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many events the person has (built-in trait "total events"): counted when asked, over the person's
+    /// timeline index, instead of a counter every ingest claim would rewrite for every person it touches.
+    /// </summary>
+    Task<long> CountAsync(Guid personId, CancellationToken cancellationToken);
+
     /// <summary>The context of the person's latest event that has one (browser, locale, timezone).</summary>
     Task<string?> LatestContextAsync(Guid personId, CancellationToken cancellationToken);
 

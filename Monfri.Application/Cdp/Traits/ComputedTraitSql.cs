@@ -173,7 +173,7 @@ public static class ComputedTraitSql
         "DELETE FROM cdp_trait_values WHERE person_id = @loser",
         $"""
         INSERT INTO cdp_profile_stats AS st ({StatsColumns})
-        SELECT @winner, total_events, first_touch_at, first_touch_source, first_touch_medium, first_touch_campaign,
+        SELECT @winner, first_touch_at, first_touch_source, first_touch_medium, first_touch_campaign,
                last_touch_at, last_touch_source, last_touch_medium, last_touch_campaign, updated_at
         FROM cdp_profile_stats WHERE person_id = @loser
         ON CONFLICT (person_id) DO UPDATE SET {CombineStats}
@@ -258,11 +258,10 @@ public static class ComputedTraitSql
     // ---- built-in traits -------------------------------------------------------------------------------
 
     private const string StatsColumns =
-        "person_id, total_events, first_touch_at, first_touch_source, first_touch_medium, first_touch_campaign, last_touch_at, last_touch_source, last_touch_medium, last_touch_campaign, updated_at";
+        "person_id, first_touch_at, first_touch_source, first_touch_medium, first_touch_campaign, last_touch_at, last_touch_source, last_touch_medium, last_touch_campaign, updated_at";
 
     private const string CombineStats =
         """
-        total_events = st.total_events + excluded.total_events,
         first_touch_source = CASE WHEN excluded.first_touch_at IS NOT NULL AND (st.first_touch_at IS NULL OR excluded.first_touch_at < st.first_touch_at) THEN excluded.first_touch_source ELSE st.first_touch_source END,
         first_touch_medium = CASE WHEN excluded.first_touch_at IS NOT NULL AND (st.first_touch_at IS NULL OR excluded.first_touch_at < st.first_touch_at) THEN excluded.first_touch_medium ELSE st.first_touch_medium END,
         first_touch_campaign = CASE WHEN excluded.first_touch_at IS NOT NULL AND (st.first_touch_at IS NULL OR excluded.first_touch_at < st.first_touch_at) THEN excluded.first_touch_campaign ELSE st.first_touch_campaign END,
@@ -304,22 +303,29 @@ public static class ComputedTraitSql
             WHERE c_source IS NOT NULL OR c_medium IS NOT NULL OR c_name IS NOT NULL
                OR (type IN ('page', 'screen') AND (ref_host IS NULL OR ref_host IS DISTINCT FROM page_host))
         ),
-        s AS (SELECT person_id, count(*) AS total FROM e GROUP BY 1),
         ft AS (SELECT DISTINCT ON (person_id) person_id, ts, source, medium, campaign FROM touch ORDER BY person_id, ts, source, medium),
         lt AS (SELECT DISTINCT ON (person_id) person_id, ts, source, medium, campaign FROM touch ORDER BY person_id, ts DESC, source, medium)
         INSERT INTO cdp_profile_stats AS st ({{StatsColumns}})
-        SELECT s.person_id, s.total, ft.ts, ft.source, ft.medium, ft.campaign, lt.ts, lt.source, lt.medium, lt.campaign, @now
-        FROM s JOIN people pe ON pe.id = s.person_id LEFT JOIN ft USING (person_id) LEFT JOIN lt USING (person_id)
+        SELECT ft.person_id, ft.ts, ft.source, ft.medium, ft.campaign, lt.ts, lt.source, lt.medium, lt.campaign, @now
+        FROM ft JOIN lt USING (person_id) JOIN people pe ON pe.id = ft.person_id
         ORDER BY 1
         ON CONFLICT (person_id) DO UPDATE SET {{CombineStats}}
         """;
 
     /// <summary>
-    /// Adds a claim's events to the built-in stats (<c>@p, @ts, @ty</c>, and <c>@tp, @cx</c>: properties and
-    /// context of the events that can be a touch, null for the rest).
+    /// Adds a claim's touches to the built-in stats: one row per person who had one, aggregated by the
+    /// worker (<c>Infrastructure/Traits/Touch</c> decides a touch by the same rules as <see cref="AddStats"/>).
     /// </summary>
-    public static readonly string AddClaimStats = AddStats(
-        "SELECT u.person_id, u.ts, u.type, u.props::jsonb AS properties, u.ctx::jsonb AS context FROM unnest(@p::uuid[], @ts::timestamptz[], @ty::text[], @tp::text[], @cx::text[]) u(person_id, ts, type, props, ctx)");
+    public static readonly string AddClaimStats =
+        $"""
+        INSERT INTO cdp_profile_stats AS st ({StatsColumns})
+        SELECT u.*, @now FROM unnest(@p::uuid[], @fa::timestamptz[], @fs::text[], @fm::text[], @fc::text[],
+                                     @la::timestamptz[], @ls::text[], @lm::text[], @lc::text[])
+            u(person_id, fa, fs, fm, fc, la, ls, lm, lc)
+        WHERE EXISTS (SELECT 1 FROM people pe WHERE pe.id = u.person_id)
+        ORDER BY 1
+        ON CONFLICT (person_id) DO UPDATE SET {CombineStats}
+        """;
 
     /// <summary>Rebuilds the built-in stats of <c>@persons</c> from their stored events.</summary>
     public static readonly IReadOnlyList<string> RebuildStats =

@@ -15,7 +15,7 @@ namespace Monfri.Application.Cdp.Traits;
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
 public sealed record GetPersonTraitsQuery(Guid PersonId) : IQuery<Result<PersonTraitsDto>>;
 
-public sealed class GetPersonTraitsHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<GetPersonTraitsQuery, Result<PersonTraitsDto>>
+public sealed class GetPersonTraitsHandler(IMonfriDbFactory dbFactory, CrmAccess access, IEventTimelineStore events) : IQueryHandler<GetPersonTraitsQuery, Result<PersonTraitsDto>>
 {
     public async ValueTask<Result<PersonTraitsDto>> Handle(GetPersonTraitsQuery query, CancellationToken cancellationToken)
     {
@@ -23,14 +23,14 @@ public sealed class GetPersonTraitsHandler(IMonfriDbFactory dbFactory, CrmAccess
         var person = await ProfileVisibility.FindAsync(db, access, query.PersonId, cancellationToken);
         return person is null
             ? Result<PersonTraitsDto>.NotFound("No such person.")
-            : await ProfileTraitReader.ReadAsync(db, person, cancellationToken);
+            : await ProfileTraitReader.ReadAsync(db, person, await events.CountAsync(person.Id, cancellationToken), cancellationToken);
     }
 }
 
 internal static class ProfileTraitReader
 {
     /// <summary>Two indexed reads: the person's stats row, and their value rows joined to the definitions.</summary>
-    public static async Task<PersonTraitsDto> ReadAsync(IMonfriDb db, Domain.Crm.Person person, CancellationToken cancellationToken)
+    public static async Task<PersonTraitsDto> ReadAsync(IMonfriDb db, Domain.Crm.Person person, long totalEvents, CancellationToken cancellationToken)
     {
         var stats = await db.ProfileStats.AsNoTracking().FirstOrDefaultAsync(s => s.PersonId == person.Id, cancellationToken);
         var rows = await (
@@ -44,7 +44,7 @@ internal static class ProfileTraitReader
                 r.Value is null ? EmptyValue(r.Kind) : JsonDocument.Parse(r.Value).RootElement.Clone()))
             .ToList();
         var builtIn = new BuiltInTraitsDto(
-            person.FirstSeenAt, person.LastSeenAt, stats?.TotalEvents ?? 0,
+            person.FirstSeenAt, person.LastSeenAt, totalEvents,
             stats?.FirstTouchAt is { } firstAt ? new TouchDto(firstAt, stats.FirstTouchSource ?? "direct", stats.FirstTouchMedium ?? "(none)", stats.FirstTouchCampaign) : null,
             stats?.LastTouchAt is { } lastAt ? new TouchDto(lastAt, stats.LastTouchSource ?? "direct", stats.LastTouchMedium ?? "(none)", stats.LastTouchCampaign) : null);
         return new PersonTraitsDto(person.Id, builtIn, computed);

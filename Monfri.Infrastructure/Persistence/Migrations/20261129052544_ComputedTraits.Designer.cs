@@ -496,10 +496,6 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("last_touch_source");
 
-                    b.Property<long>("TotalEvents")
-                        .HasColumnType("bigint")
-                        .HasColumnName("total_events");
-
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");

@@ -85,7 +85,6 @@ namespace Monfri.Infrastructure.Persistence.Migrations
 
                 CREATE TABLE cdp_profile_stats (
                     person_id uuid PRIMARY KEY REFERENCES people (id) ON DELETE CASCADE,
-                    total_events bigint NOT NULL,
                     first_touch_at timestamptz,
                     first_touch_source text,
                     first_touch_medium text,

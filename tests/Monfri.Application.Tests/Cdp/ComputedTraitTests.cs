@@ -139,7 +139,7 @@ public sealed class ComputedTraitTests : IAsyncLifetime
         var person = (await _world.ProfileAsync(IdentityTypes.AnonymousId, anon)).Id;
 
         // What an undo of a merge leaves behind: state that no longer matches the events.
-        await _world.ScalarAsync($"DELETE FROM cdp_trait_buckets WHERE person_id = '{person}'; UPDATE cdp_profile_stats SET total_events = 99 WHERE person_id = '{person}'; SELECT 1");
+        await _world.ScalarAsync($"DELETE FROM cdp_trait_buckets WHERE person_id = '{person}'; UPDATE cdp_profile_stats SET first_touch_source = 'stale' WHERE person_id = '{person}'; SELECT 1");
         await _world.App.Get<IComputedTraitMaintenance>().RecomputeAsync([person], CancellationToken.None);
         Assert.NotEqual(before[revenue], (await TraitsAsync(anon))[revenue]);
 
@@ -330,6 +330,56 @@ public sealed class ComputedTraitTests : IAsyncLifetime
         await _world.SendAsync(Visit(anon, now.AddDays(-5), "https://shop.test/", referrer: "https://news.example.org/post"));
         await _world.ProcessAsync();
         Assert.Equal(("news.example.org", "referral"), ((await BuiltInAsync(anon)).FirstTouch!.Source, (await BuiltInAsync(anon)).FirstTouch!.Medium));
+    }
+
+    [Theory]
+    [MemberData(nameof(TouchCases))]
+    public async Task The_touch_decided_at_ingest_is_the_one_a_rebuild_from_stored_events_finds(string name, object[] events)
+    {
+        // Ingest decides touches in the worker while it reads the event; a rebuild decides them in SQL over the
+        // stored events. Both must agree on every shape of event, or a rebuild (undo of a merge) would move them.
+        var anon = $"anon-{name}-{Guid.NewGuid():N}";
+        var now = _clock.GetUtcNow();
+        await _world.SendAsync(events.Select((e, i) => Shape(e, anon, now.AddMinutes(-10 + (i == 2 ? 0 : i)))).ToArray());
+        await _world.ProcessAsync();
+        var ingested = await BuiltInAsync(anon);
+
+        var profile = await _world.ProfileAsync(IdentityTypes.AnonymousId, anon);
+        await _world.App.Get<IComputedTraitMaintenance>().RebuildForPeopleAsync([profile.Id], CancellationToken.None);
+        var rebuilt = await BuiltInAsync(anon);
+
+        Assert.Equal(rebuilt.TotalEvents, ingested.TotalEvents);
+        Assert.Equal(rebuilt.FirstTouch, ingested.FirstTouch);
+        Assert.Equal(rebuilt.LastTouch, ingested.LastTouch);
+    }
+
+    public static TheoryData<string, object[]> TouchCases() => new()
+    {
+        { "context-page", [new { type = "page", context = new { page = new { url = "https://Shop.Test/a", referrer = "HTTPS://WWW.Google.COM:443/x" } } }] },
+        { "properties-win", [new { type = "page", properties = new { url = "https://shop.test/", referrer = "https://bing.com/" }, context = new { page = new { referrer = "https://other.test/" } } }] },
+        { "empty-referrer", [new { type = "page", properties = new { url = "https://shop.test/", referrer = "" } }] },
+        { "same-site", [new { type = "page", properties = new { url = "https://www.shop.test/b", referrer = "https://shop.test/a" } }] },
+        { "partial-campaign", [new { type = "track", @event = "Signed Up", context = new { campaign = new { medium = "cpc", name = "" } } }] },
+        { "numeric-source", [new { type = "identify", traits = new { plan = "pro" }, context = new { campaign = new { source = 42, name = "n" } } }] },
+        { "screen-and-ties", [
+            new { type = "screen", name = "Home", properties = new { referrer = "android-app://com.example.app" } },
+            new { type = "page", properties = new { url = "https://shop.test/", referrer = "https://zeta.test/" } },
+            new { type = "page", properties = new { url = "https://shop.test/", referrer = "https://alpha.test/" } },
+        ] },
+        { "userinfo-and-no-scheme", [
+            new { type = "page", properties = new { url = "shop.test/x", referrer = "https://user:pw@Ref.Example.org/p" } },
+            new { type = "page", properties = new { url = "https://shop.test/", referrer = "not a url" } },
+        ] },
+    };
+
+    /// <summary>A case's event with this test's visitor, a message id and a timestamp.</summary>
+    private static Dictionary<string, object?> Shape(object e, string anon, DateTimeOffset at)
+    {
+        var shaped = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object?>>(System.Text.Json.JsonSerializer.Serialize(e))!;
+        shaped["anonymousId"] = anon;
+        shaped["messageId"] = Guid.NewGuid().ToString();
+        shaped["timestamp"] = at.ToString("O");
+        return shaped;
     }
 
     private static string Anon() => $"anon-{Guid.NewGuid():N}";

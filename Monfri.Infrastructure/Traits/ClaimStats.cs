@@ -1,0 +1,49 @@
+using Monfri.Infrastructure.Ingestion;
+
+namespace Monfri.Infrastructure.Traits;
+
+/// <summary>
+/// One claim's contribution to a person's built-in stats: their earliest and latest touch, for people who had one
+/// (ties broken by source, then medium, in ordinal order — as the SQL rebuild orders them).
+/// </summary>
+internal sealed record ClaimStats(Guid Person, (DateTimeOffset At, Touch Touch)? First, (DateTimeOffset At, Touch Touch)? Last)
+{
+    public static List<ClaimStats> Of(IReadOnlyList<IngestEvent> events)
+    {
+        var rows = new List<ClaimStats>();
+        foreach (var person in events.GroupBy(e => e.PersonId).OrderBy(g => g.Key))
+        {
+            (DateTimeOffset At, Touch Touch)? first = null, last = null;
+            foreach (var e in person)
+            {
+                if (e.Touch is not { } touch)
+                {
+                    continue;
+                }
+
+                if (first is not { } f || e.Timestamp < f.At || (e.Timestamp == f.At && Before(touch, f.Touch)))
+                {
+                    first = (e.Timestamp, touch);
+                }
+
+                if (last is not { } l || e.Timestamp > l.At || (e.Timestamp == l.At && Before(touch, l.Touch)))
+                {
+                    last = (e.Timestamp, touch);
+                }
+            }
+
+            if (first is not null)
+            {
+                rows.Add(new ClaimStats(person.Key, first, last));
+            }
+        }
+
+        return rows;
+    }
+
+    private static bool Before(Touch a, Touch b)
+    {
+        var bySource = string.CompareOrdinal(a.Source, b.Source);
+        return bySource < 0 || (bySource == 0 && string.CompareOrdinal(a.Medium, b.Medium) < 0);
+    }
+}
