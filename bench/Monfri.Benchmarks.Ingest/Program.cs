@@ -141,12 +141,14 @@ static async Task<long> ScalarAsync(string cs, string sql)
     return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
 }
 
+// Events as the official SDKs send them: a page view carries its url and referrer — one in ten from a search
+// engine (a new visit, a marketing touch), the rest clicks within the site.
 static string Event(Random random, int i)
 {
     var visitor = random.Next(Visitors);
     var user = visitor % 10 == 0 ? $"\"userId\":\"user-{visitor}\"," : "";
     return i % 3 == 0
-        ? $$$"""{"type":"page","messageId":"{{{Guid.NewGuid()}}}",{{{user}}}"anonymousId":"anon-{{{visitor}}}","name":"Pricing","timestamp":"{{{DateTime.UtcNow:O}}}","properties":{"path":"/pricing","referrer":"https://www.google.com/","title":"Pricing"},"context":{"ip":"203.0.113.7"}}"""
+        ? $$$"""{"type":"page","messageId":"{{{Guid.NewGuid()}}}",{{{user}}}"anonymousId":"anon-{{{visitor}}}","name":"Pricing","timestamp":"{{{DateTime.UtcNow:O}}}","properties":{"path":"/pricing","url":"https://www.example.com/pricing","referrer":"{{{(i % 30 == 0 ? "https://www.google.com/" : "https://www.example.com/")}}}","title":"Pricing"},"context":{"ip":"203.0.113.7"}}"""
         : $$$"""{"type":"track","messageId":"{{{Guid.NewGuid()}}}",{{{user}}}"anonymousId":"anon-{{{visitor}}}","event":"Product Viewed","timestamp":"{{{DateTime.UtcNow:O}}}","properties":{"product_id":"sku-{{{i % 500}}}","price":19.99,"currency":"EUR"},"context":{"ip":"203.0.113.7"}}""";
 }
 
