@@ -16,42 +16,14 @@ using MudBlazor;
 namespace Monfri.Web.Tests.Components;
 
 /// <summary>The deals list and the pipeline settings, rendered against the real use cases.</summary>
-public sealed class DealsAndPipelinesPagesTests : MudTestContext, IAsyncLifetime
+public sealed class DealsAndPipelinesPagesTests : SignedInPageContext
 {
-    private MonfriServices _app = null!;
-    private AsyncServiceScope _scope;
-
-    async Task IAsyncLifetime.InitializeAsync() => _app = await MonfriServices.StartAsync(nameof(DealsAndPipelinesPagesTests));
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await _scope.DisposeAsync();
-        await _app.DisposeAsync();
-    }
-
-    private void SignIn(ClaimsPrincipal user)
-    {
-        _scope = _app.Provider.CreateAsyncScope();
-        var current = _scope.ServiceProvider.GetRequiredService<CurrentUser>();
-        current.Set(user);
-        Services.AddSingleton(_scope.ServiceProvider.GetRequiredService<IMediator>());
-        Services.AddSingleton<ICurrentUser>(current);
-        Services.AddSingleton(_app.Get<ILiveFeed>());
-        var auth = AddAuthorization();
-        auth.SetAuthorized(user.Identity!.Name!);
-        auth.SetRoles(Roles.All.Where(user.IsInRole).ToArray());
-        auth.SetClaims(user.FindFirst(ClaimTypes.NameIdentifier)!);
-        Render<MudPopoverProvider>();
-        Render<MudDialogProvider>();
-    }
-
     [Fact]
     public async Task The_deals_list_shows_a_page_from_the_server_and_searching_narrows_it()
     {
-        var (_, rep) = await _app.CreateUserAsync("Rita", Roles.Sales);
-        await _app.CreateDealAsync(rep, new CreateDealCommand { Name = "Alpha rollout", Amount = 1000m });
-        await _app.CreateDealAsync(rep, new CreateDealCommand { Name = "Beta pilot", Amount = 50m });
+        var (_, rep) = await App.CreateUserAsync("Rita", Roles.Sales);
+        await App.CreateDealAsync(rep, new CreateDealCommand { Name = "Alpha rollout", Amount = 1000m });
+        await App.CreateDealAsync(rep, new CreateDealCommand { Name = "Beta pilot", Amount = 50m });
         SignIn(rep);
 
         var list = Render<Deals>();
@@ -73,9 +45,9 @@ public sealed class DealsAndPipelinesPagesTests : MudTestContext, IAsyncLifetime
     [Fact]
     public async Task Marketing_reads_the_deals_list_without_row_selection_or_bulk_actions()
     {
-        var (_, rep) = await _app.CreateUserAsync("Rita", Roles.Sales);
-        var (_, marketer) = await _app.CreateUserAsync("Mona", Roles.Marketing);
-        await _app.CreateDealAsync(rep, new CreateDealCommand { Name = "Alpha rollout" });
+        var (_, rep) = await App.CreateUserAsync("Rita", Roles.Sales);
+        var (_, marketer) = await App.CreateUserAsync("Mona", Roles.Marketing);
+        await App.CreateDealAsync(rep, new CreateDealCommand { Name = "Alpha rollout" });
         SignIn(marketer);
 
         var list = Render<Deals>();
@@ -89,7 +61,7 @@ public sealed class DealsAndPipelinesPagesTests : MudTestContext, IAsyncLifetime
     [Fact]
     public async Task A_manager_adds_a_stage_on_the_pipelines_page_and_it_is_saved()
     {
-        var (_, manager) = await _app.CreateUserAsync("Meg", Roles.Manager);
+        var (_, manager) = await App.CreateUserAsync("Meg", Roles.Manager);
         SignIn(manager);
 
         var settings = Render<Pipelines>();
@@ -100,7 +72,7 @@ public sealed class DealsAndPipelinesPagesTests : MudTestContext, IAsyncLifetime
         settings.Find("[data-testid=add-stage]").Click();
 
         settings.WaitForAssertion(() => Assert.Equal(5, settings.FindAll("[data-testid=stages-table] tbody tr").Count - 2));
-        var pipeline = (await _app.SendAs(manager, new ListPipelinesQuery())).Value.Single();
+        var pipeline = (await App.SendAs(manager, new ListPipelinesQuery())).Value.Single();
         Assert.Equal(["Qualification", "Needs analysis", "Proposal", "Negotiation", "Contract", "Won", "Lost"], pipeline.Stages.Select(s => s.Name));
     }
 }

@@ -15,43 +15,14 @@ using MudBlazor;
 namespace Monfri.Web.Tests.Components;
 
 /// <summary>Admin → Privacy requests, rendered against the real use cases, the real worker and the live feed.</summary>
-public sealed class PrivacyRequestsPageTests : MudTestContext, IAsyncLifetime
+public sealed class PrivacyRequestsPageTests : SignedInPageContext
 {
-    private MonfriServices _app = null!;
-    private AsyncServiceScope _scope;
-    private IRenderedComponent<MudDialogProvider> _dialogs = null!;
-
-    async Task IAsyncLifetime.InitializeAsync() => _app = await MonfriServices.StartAsync(nameof(PrivacyRequestsPageTests));
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await _scope.DisposeAsync();
-        await _app.DisposeAsync();
-    }
-
-    private void SignIn(ClaimsPrincipal user)
-    {
-        _scope = _app.Provider.CreateAsyncScope();
-        var current = _scope.ServiceProvider.GetRequiredService<CurrentUser>();
-        current.Set(user);
-        Services.AddSingleton(_scope.ServiceProvider.GetRequiredService<IMediator>());
-        Services.AddSingleton<ICurrentUser>(current);
-        Services.AddSingleton(_app.Get<ILiveFeed>());
-        var auth = AddAuthorization();
-        auth.SetAuthorized(user.Identity!.Name!);
-        auth.SetRoles(Roles.All.Where(user.IsInRole).ToArray());
-        auth.SetClaims(user.FindFirst(ClaimTypes.NameIdentifier)!);
-        Render<MudPopoverProvider>();
-        _dialogs = Render<MudDialogProvider>();
-    }
-
     [Fact]
     public async Task An_admin_queues_an_export_and_watches_it_complete_with_a_download_and_the_email_only_masked()
     {
-        var admin = await _app.AdminAsync();
+        var admin = await App.AdminAsync();
         var email = $"page.subject.{Guid.NewGuid():N}@privacy.test";
-        Assert.True((await _app.SendAs(admin, new CreateContactCommand { FirstName = "Page", LastName = "Subject", Email = email })).IsSuccess);
+        Assert.True((await App.SendAs(admin, new CreateContactCommand { FirstName = "Page", LastName = "Subject", Email = email })).IsSuccess);
         SignIn(admin);
         var page = Render<PrivacyRequests>();
         page.WaitForAssertion(() => Assert.Contains("No privacy requests yet", page.Markup, StringComparison.Ordinal));
@@ -69,13 +40,13 @@ public sealed class PrivacyRequestsPageTests : MudTestContext, IAsyncLifetime
     [Fact]
     public async Task A_request_queued_elsewhere_appears_live_and_an_identifier_no_one_has_shows_no_data_held()
     {
-        var admin = await _app.AdminAsync();
+        var admin = await App.AdminAsync();
         SignIn(admin);
         var page = Render<PrivacyRequests>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=privacy-table]")));
 
         // Another admin, another screen: this page only hears about it through the live feed.
-        var queued = await _app.SendAs(admin, new CreatePrivacyRequestCommand(PrivacyRequestKind.Delete, "user_id", $"nobody-{Guid.NewGuid():N}"));
+        var queued = await App.SendAs(admin, new CreatePrivacyRequestCommand(PrivacyRequestKind.Delete, "user_id", $"nobody-{Guid.NewGuid():N}"));
         Assert.True(queued.IsSuccess, queued.ErrorMessage);
 
         page.WaitForAssertion(() => Assert.Equal("No data held", page.Find("[data-testid=privacy-status]").TextContent.Trim()));
@@ -85,8 +56,8 @@ public sealed class PrivacyRequestsPageTests : MudTestContext, IAsyncLifetime
     [Fact]
     public async Task An_admin_lifts_a_suppression_after_confirming()
     {
-        var admin = await _app.AdminAsync();
-        var queued = await _app.SendAs(admin, new CreatePrivacyRequestCommand(PrivacyRequestKind.Suppress, "anonymous_id", $"anon-objector-{Guid.NewGuid():N}"));
+        var admin = await App.AdminAsync();
+        var queued = await App.SendAs(admin, new CreatePrivacyRequestCommand(PrivacyRequestKind.Suppress, "anonymous_id", $"anon-objector-{Guid.NewGuid():N}"));
         Assert.True(queued.IsSuccess, queued.ErrorMessage);
         SignIn(admin);
         var page = Render<PrivacyRequests>();
@@ -95,8 +66,8 @@ public sealed class PrivacyRequestsPageTests : MudTestContext, IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal("No data held (identifier suppressed)", page.Find($"[data-testid=privacy-status]{row}").TextContent.Trim()));
 
         page.Find($"[data-testid=privacy-lift]{row}").Click();
-        _dialogs.WaitForAssertion(() => Assert.Contains("Lift this suppression?", _dialogs.Markup, StringComparison.Ordinal));
-        _dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Lift").Click();
+        Dialogs.WaitForAssertion(() => Assert.Contains("Lift this suppression?", Dialogs.Markup, StringComparison.Ordinal));
+        Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Lift").Click();
 
         page.WaitForAssertion(() => Assert.Contains("Lifted", page.Find($"[data-testid=privacy-lifted]{row}").TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll($"[data-testid=privacy-lift]{row}"));
@@ -105,7 +76,7 @@ public sealed class PrivacyRequestsPageTests : MudTestContext, IAsyncLifetime
     [Fact]
     public async Task An_email_that_is_not_one_is_shown_at_the_field()
     {
-        SignIn(await _app.AdminAsync());
+        SignIn(await App.AdminAsync());
         var page = Render<PrivacyRequests>();
 
         page.Find("input[data-testid=privacy-value]").Change("not-an-email");

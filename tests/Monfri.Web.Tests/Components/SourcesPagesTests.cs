@@ -17,40 +17,12 @@ using MudBlazor;
 namespace Monfri.Web.Tests.Components;
 
 /// <summary>Settings → Sources and the source debugger, rendered against the real use cases and live feed.</summary>
-public sealed class SourcesPagesTests : MudTestContext, IAsyncLifetime
+public sealed class SourcesPagesTests : SignedInPageContext
 {
-    private MonfriServices _app = null!;
-    private AsyncServiceScope _scope;
-
-    async Task IAsyncLifetime.InitializeAsync() => _app = await MonfriServices.StartAsync(nameof(SourcesPagesTests));
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await _scope.DisposeAsync();
-        await _app.DisposeAsync();
-    }
-
-    private void SignIn(ClaimsPrincipal user)
-    {
-        _scope = _app.Provider.CreateAsyncScope();
-        var current = _scope.ServiceProvider.GetRequiredService<CurrentUser>();
-        current.Set(user);
-        Services.AddSingleton(_scope.ServiceProvider.GetRequiredService<IMediator>());
-        Services.AddSingleton<ICurrentUser>(current);
-        Services.AddSingleton(_app.Get<ILiveFeed>());
-        var auth = AddAuthorization();
-        auth.SetAuthorized(user.Identity!.Name!);
-        auth.SetRoles(Roles.All.Where(user.IsInRole).ToArray());
-        auth.SetClaims(user.FindFirst(ClaimTypes.NameIdentifier)!);
-        Render<MudPopoverProvider>();
-        Render<MudDialogProvider>();
-    }
-
     [Fact]
     public async Task A_marketer_creates_a_source_and_sees_the_snippet_with_its_key_then_rotates_the_key()
     {
-        var (_, marketer) = await _app.CreateUserAsync("Mia", Roles.Marketing);
+        var (_, marketer) = await App.CreateUserAsync("Mia", Roles.Marketing);
         SignIn(marketer);
         var page = Render<Sources>();
         page.WaitForAssertion(() => Assert.Contains("No sources yet", page.Markup, StringComparison.Ordinal));
@@ -60,7 +32,7 @@ public sealed class SourcesPagesTests : MudTestContext, IAsyncLifetime
         page.Find("[data-testid=save-source]").Click();
 
         page.WaitForAssertion(() => Assert.Contains("data-write-key=", page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal));
-        var key = (await _app.SendAs(marketer, new ListSourcesQuery())).Value.Single().WriteKey;
+        var key = (await App.SendAs(marketer, new ListSourcesQuery())).Value.Single().WriteKey;
         Assert.Contains(key, page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal);
 
         page.Find("[data-testid=rotate-key]").Click();
@@ -70,16 +42,16 @@ public sealed class SourcesPagesTests : MudTestContext, IAsyncLifetime
     [Fact]
     public async Task The_debugger_shows_arriving_events_live_with_their_rejection_reason()
     {
-        var admin = await _app.AdminAsync();
-        var source = (await _app.SendAs(admin, new CreateSourceCommand(new SourceInput("App", SourceKind.Mobile, [])))).Value;
+        var admin = await App.AdminAsync();
+        var source = (await App.SendAs(admin, new CreateSourceCommand(new SourceInput("App", SourceKind.Mobile, [])))).Value;
         SignIn(admin);
         var page = Render<SourceDebugger>(p => p.Add(d => d.Id, source.Id));
         page.WaitForAssertion(() => Assert.Contains("Waiting for events", page.Markup, StringComparison.Ordinal));
 
         var (batch, _) = EventBatchParser.Parse(
             """{"batch":[{"type":"track","anonymousId":"a1","event":"Opened"},{"type":"track","anonymousId":"a1"}]}"""u8.ToArray(), null, DateTimeOffset.UtcNow);
-        _app.Get<ISourceDebugFeed>().Record(source.Id, batch!.Debug);
-        await _app.Get<IngestLiveTicker>().FlushAsync(CancellationToken.None);
+        App.Get<ISourceDebugFeed>().Record(source.Id, batch!.Debug);
+        await App.Get<IngestLiveTicker>().FlushAsync(CancellationToken.None);
 
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=debugger-table] tbody tr").Count));
         Assert.Contains("needs an \"event\" name", page.Find("[data-testid=reason]").TextContent, StringComparison.Ordinal);
