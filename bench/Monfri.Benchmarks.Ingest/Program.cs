@@ -3,8 +3,9 @@
 //   (a) raw binary COPY of representative rows into cdp_events: the ceiling;
 //   (b) events/s accepted by a real Monfri process through /v1/batch from concurrent senders (100 events per batch);
 //   (c) events/s the ingest workers turn accepted events into stored, resolved events;
-//   (d) accept latency p50/p99 at half of (b)'s rate.
-// Usage: dotnet run -c Release --project bench/Monfri.Benchmarks.Ingest -- [seconds=10] [senders=32]
+//   (d) accept latency p50/p99 at half of (b)'s rate;
+//   (e) with the workers on, whether they keep up with senders offering a steady rate (backlog sampled).
+// Usage: dotnet run -c Release --project bench/Monfri.Benchmarks.Ingest -- [seconds=10] [senders=32] [worker loops=2] [steady rates=25000,40000]
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -18,6 +19,8 @@ using NpgsqlTypes;
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
 var senders = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 32;
 var workers = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2;
+// (e) steady offered rates, events/s: the goal rate for (b), and above it.
+var steadyRates = args.Length > 3 ? args[3].Split(',').Select(r => int.Parse(r, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [25_000, 40_000];
 const string WriteKey = "bench_write_key_0123456789";
 const int BatchSize = 100;
 const int Visitors = 20_000;
@@ -91,6 +94,54 @@ try
     var people = await ScalarAsync(cs, "SELECT count(*) FROM people");
     Console.WriteLine($"(c) workers stored and resolved: {workerRate:N0} events/s ({stored:N0} of {queued:N0} queued events, {people:N0} profiles, {workers} workers; CPU per event {workerCpu})");
     Console.WriteLine($"(b)/(a) = {acceptRate / ceiling:N2}   (c)/(a) = {workerRate / ceiling:N2}   (c)/(b) = {workerRate / acceptRate:N2}");
+
+    // (e) keeping up: a Monfri process with its workers on, senders offering a steady rate for the phase's length.
+    // The intake backlog is sampled every half second; a rate the workers keep up with leaves it flat and near
+    // zero, and what is left when the senders stop drains within a second or two.
+    await using var live = await MonfriProcess.StartAsync(new Dictionary<string, string?>
+    {
+        ["ConnectionStrings__Monfri"] = cs,
+        ["Monfri__Bootstrap__Sources__0__Name"] = "Bench",
+        ["Monfri__Bootstrap__Sources__0__WriteKey"] = WriteKey,
+        ["Monfri__Ingest__Workers"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+    using var liveHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri(live.BaseUrl) };
+    liveHttp.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
+    // A fresh process spends its first seconds compiling the hot paths (a fifth of the CPU in a profile of a cold
+    // run): warm it up at the first rate and let it drain, as a running node would be.
+    await SendAsync(liveHttp, senders, TimeSpan.FromSeconds(seconds), steadyRates[0]);
+    for (var wait = 0; wait < 1200 && await ScalarAsync(cs, "SELECT coalesce(sum(event_count), 0) FROM cdp_intake") > 0; wait++)
+    {
+        await Task.Delay(100);
+    }
+
+    foreach (var offered in steadyRates)
+    {
+        var storedBefore = await ScalarAsync(cs, "SELECT count(*) FROM cdp_events");
+        using var sampling = new CancellationTokenSource();
+        var backlog = new List<long>();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                backlog.Add(await ScalarAsync(cs, "SELECT coalesce(sum(event_count), 0) FROM cdp_intake"));
+                await Task.Delay(500, CancellationToken.None);
+            }
+        });
+        var (steadyAccepted, steadySeconds, _) = await SendAsync(liveHttp, senders, TimeSpan.FromSeconds(seconds * 2), offered);
+        var atStop = await ScalarAsync(cs, "SELECT coalesce(sum(event_count), 0) FROM cdp_intake");
+        var drain = Stopwatch.StartNew();
+        while (await ScalarAsync(cs, "SELECT coalesce(sum(event_count), 0) FROM cdp_intake") > 0 && drain.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            await Task.Delay(100);
+        }
+
+        await sampling.CancelAsync();
+        await sampler;
+        var storedDuring = await ScalarAsync(cs, "SELECT count(*) FROM cdp_events") - storedBefore;
+        Console.WriteLine($"(e) offered {offered:N0} events/s for {steadySeconds:N0} s with workers on: accepted {steadyAccepted / steadySeconds:N0}/s, " +
+            $"backlog max {backlog.DefaultIfEmpty().Max():N0} events, {atStop:N0} at stop, drained {drain.Elapsed.TotalSeconds:N1} s later; {storedDuring:N0} stored");
+    }
 }
 finally
 {
