@@ -45,6 +45,7 @@ public sealed class IngestProcessor(
             }
             catch (Exception ex) when (attempt < MaxAttempts && IsConflict(ex))
             {
+                Interlocked.Increment(ref _conflictRetries);
                 logger.LogDebug(ex, "Ingest claim conflicted with another worker (attempt {Attempt}); retrying", attempt);
                 await Task.Delay(Random.Shared.Next(5, 20 * attempt), cancellationToken);
             }
@@ -65,6 +66,10 @@ public sealed class IngestProcessor(
     }
 
     private int _isolate;
+    private long _conflictRetries;
+
+    /// <summary>Claims rolled back and redone because they collided with another worker (deadlock, racing identity, merge).</summary>
+    public long ConflictRetries => Interlocked.Read(ref _conflictRetries);
 
     private async Task SetAsideAsync(long id, Exception ex, CancellationToken cancellationToken)
     {
@@ -463,8 +468,10 @@ public sealed class IngestProcessor(
     }
 
     /// <summary>
-    /// Share-locks the existing profiles this claim writes to, so a concurrent merge cannot delete one under us
-    /// (it waits for our commit, then moves our events too). One already gone means a merge won: retry.
+    /// Key-share-locks the existing profiles this claim writes to, so a concurrent merge cannot delete one under us
+    /// (it waits for our commit, then moves our events too). One already gone means a merge won: retry. A key-share
+    /// lock does not stop another claim updating the same person's last seen (a no-key update), so two claims
+    /// never hold share locks they both want to upgrade — that upgrade was a deadlock between worker loops.
     /// </summary>
     private static async Task LockExistingPeopleAsync(NpgsqlConnection connection, ResolutionPlan plan, CancellationToken cancellationToken)
     {
@@ -474,7 +481,7 @@ public sealed class IngestProcessor(
         }
 
         await using var command = new NpgsqlCommand(
-            "SELECT count(*)::int FROM (SELECT id FROM people WHERE id = ANY($1) ORDER BY id FOR SHARE) s", connection);
+            "SELECT count(*)::int FROM (SELECT id FROM people WHERE id = ANY($1) ORDER BY id FOR KEY SHARE) s", connection);
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = plan.ExistingPeople.ToArray() });
         if ((int)(await command.ExecuteScalarAsync(cancellationToken))! != plan.ExistingPeople.Count)
         {
@@ -654,6 +661,25 @@ public sealed class IngestProcessor(
         var seen = events.GroupBy(e => e.PersonId)
             .Select(g => (Id: g.Key, First: g.Min(e => e.Timestamp), Last: g.Max(e => e.Timestamp), Contact: plan.BecameContacts.Contains(g.Key)))
             .OrderBy(s => s.Id).ToList();
+        // The rows both updates below will write are locked first, in id order: UPDATE … FROM unnest locks them in
+        // whatever order its join produces, and two claims sharing people then deadlocked each other.
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT count(*) FROM (
+                SELECT p.id FROM people p JOIN unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::bool[], $5::bool[]) v(id, f, l, c, t) ON p.id = v.id
+                WHERE v.t OR v.c OR p.first_seen_at IS NULL OR v.f < p.first_seen_at OR p.last_seen_at IS NULL OR v.l > p.last_seen_at + interval '1 minute'
+                ORDER BY p.id FOR NO KEY UPDATE OF p) s
+            """, connection))
+        {
+            var identified = events.Where(e => e.Traits is not null).Select(e => e.PersonId).ToHashSet();
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = seen.Select(s => s.Id).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = seen.Select(s => s.First).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = seen.Select(s => s.Last).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = seen.Select(s => s.Contact).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = seen.Select(s => identified.Contains(s.Id)).ToArray() });
+            await command.ExecuteScalarAsync(cancellationToken);
+        }
+
         await using (var command = new NpgsqlCommand(
             """
             UPDATE people p SET
