@@ -16,6 +16,10 @@ public sealed class DealsListTests(MonfriAppFixture fixture) : IClassFixture<Mon
             (await client.PostAsJsonAsync("/api/v1/deals", new { name = $"{marker} {name}" })).EnsureSuccessStatusCode();
         }
 
+        // A deal the search leaves out: "three rows" below then means the search was applied, not that the unfiltered
+        // list happened to hold three deals (selecting before the debounced search lands loses the selection).
+        (await client.PostAsJsonAsync("/api/v1/deals", new { name = $"Other {Guid.NewGuid():N}" })).EnsureSuccessStatusCode();
+
         var page = await fixture.Browser.NewPageAsync(fixture.App.BaseUrl);
         await BrowserFixture.SignInAsync(page, MonfriProcess.AdminEmail, MonfriProcess.AdminPassword);
         await BrowserFixture.GotoAsync(page, "/deals");
@@ -23,6 +27,7 @@ public sealed class DealsListTests(MonfriAppFixture fixture) : IClassFixture<Mon
         await page.WaitForSelectorAsync($"[data-testid=deals-table] >> text={marker} Three");
         await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=deals-table] tbody tr').length === 3");
         await page.ClickAsync("[data-testid=deals-table] thead input[type=checkbox]");
+        await page.WaitForSelectorAsync("[data-testid=bulk-bar] >> text=3 selected");
         await page.ClickAsync("[data-testid=bulk-bar] >> text=Add tag");
         await page.FillAsync("[data-testid=tag-input]", "renewal");
         await page.ClickAsync("[data-testid=tag-ok]");

@@ -65,7 +65,8 @@ public sealed class PrivacyRequestsPageTests : SignedInPageContext
         var row = $"[data-request='{queued.Value.Id}']";
         page.WaitForAssertion(() => Assert.Equal("No data held (identifier suppressed)", page.Find($"[data-testid=privacy-status]{row}").TextContent.Trim()));
 
-        page.Find($"[data-testid=privacy-lift]{row}").Click();
+        // A live update of the same row may re-render it between finding the button and clicking it.
+        await page.InvokeAsync(() => page.Find($"[data-testid=privacy-lift]{row}").Click());
         Dialogs.WaitForAssertion(() => Assert.Contains("Lift this suppression?", Dialogs.Markup, StringComparison.Ordinal));
         Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Lift").Click();
 
