@@ -117,7 +117,8 @@ public sealed class ProfileTimelineTests(ProfileDatabase database) : MudTestCont
         Assert.Equal(3, timeline.FindAll("[data-testid=anonymous-era]").Count);
 
         // The identify's traits come from the browser: shown as text, never as markup.
-        await items[2].QuerySelector("[data-testid=timeline-expand]")!.ClickAsync(new());
+        // Found again and clicked in one render: a live update of the shared workspace may re-render the list between.
+        await timeline.InvokeAsync(() => timeline.FindAll("[data-testid=timeline-item]")[2].QuerySelector("[data-testid=timeline-expand]")!.ClickAsync(new()));
         var properties = timeline.Find("[data-testid=timeline-properties]");
         Assert.Contains("<b>bold</b>", properties.TextContent, StringComparison.Ordinal);
         Assert.Null(properties.QuerySelector("b"));
