@@ -11,7 +11,9 @@ namespace Monfri.Infrastructure.Persistence;
 /// <summary>
 /// Brings the database to the current schema at start-up. Creates the database when the server lacks it,
 /// fails fast with a readable message when the server cannot be reached, and applies migrations under a
-/// PostgreSQL advisory lock so several Monfri processes starting together migrate exactly once.
+/// PostgreSQL advisory lock so several Monfri processes starting together migrate exactly once. The same lock
+/// covers the seeders that run after the migrations (roles, the first admin, pipelines, sources, demo): each
+/// checks and then creates, which two processes starting on a new database would otherwise both do.
 /// </summary>
 public sealed class DatabaseInitializer(
     NpgsqlDataSource dataSource,
@@ -19,14 +21,18 @@ public sealed class DatabaseInitializer(
     ILogger<DatabaseInitializer> logger)
 {
     // Any constant shared by every Monfri process; "monfri" in ASCII.
-    private const long MigrationLockKey = 0x6D6F6E667269;
+    private const long StartupLockKey = 0x6D6F6E667269;
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public Task MigrateAsync(CancellationToken cancellationToken) =>
+        PrepareAsync(_ => Task.FromResult(true), cancellationToken);
+
+    /// <summary>Migrates, then runs <paramref name="seedAsync"/> while still holding the start-up lock.</summary>
+    public async Task<T> PrepareAsync<T>(Func<CancellationToken, Task<T>> seedAsync, CancellationToken cancellationToken)
     {
         await EnsureDatabaseExistsAsync(cancellationToken);
 
         await using var lockConnection = await OpenAsync(cancellationToken);
-        await using (var acquire = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", lockConnection))
+        await using (var acquire = new NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", lockConnection))
         {
             await acquire.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -42,10 +48,12 @@ public sealed class DatabaseInitializer(
                 logger.LogInformation("Applying {Count} database migration(s): {Names}", pending.Count, string.Join(", ", pending));
                 await db.Database.MigrateAsync(cancellationToken);
             }
+
+            return await seedAsync(cancellationToken);
         }
         finally
         {
-            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLockKey})", lockConnection);
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({StartupLockKey})", lockConnection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }

@@ -47,12 +47,18 @@ public static class DatabaseStartup
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var stopping = app.Lifetime.ApplicationStopping;
-        await app.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(stopping);
-        var report = await app.Services.GetRequiredService<IdentitySeeder>().SeedAsync(stopping);
-        await app.Services.GetRequiredService<DefaultPipelineSeeder>().SeedAsync(stopping);
-        await app.Services.GetRequiredService<Monfri.Infrastructure.Ingestion.SourceBootstrapper>().SeedAsync(stopping);
-        // Last: it fills the workspace other seeders have set up (roles, the admin, the default pipeline).
-        var demo = await app.Services.GetRequiredService<DemoDataSeeder>().SeedAsync(stopping);
+        // The seeders run under the start-up lock: a second process starting together waits, then finds it all.
+        var (report, demo) = await app.Services.GetRequiredService<DatabaseInitializer>().PrepareAsync(
+            async cancellationToken =>
+            {
+                var report = await app.Services.GetRequiredService<IdentitySeeder>().SeedAsync(cancellationToken);
+                await app.Services.GetRequiredService<DefaultPipelineSeeder>().SeedAsync(cancellationToken);
+                await app.Services.GetRequiredService<Monfri.Infrastructure.Ingestion.SourceBootstrapper>().SeedAsync(cancellationToken);
+                // Last: it fills the workspace other seeders have set up (roles, the admin, the default pipeline).
+                var demo = await app.Services.GetRequiredService<DemoDataSeeder>().SeedAsync(cancellationToken);
+                return (report, demo);
+            },
+            stopping);
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, report, demo));
     }
 

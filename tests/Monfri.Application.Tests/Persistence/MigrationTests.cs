@@ -36,6 +36,42 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task Processes_starting_together_seed_one_after_the_other_under_the_start_up_lock()
+    {
+        // The seeders check and then create (roles, the first admin): run side by side, two processes on a new
+        // database both create and one fails on a unique index. Under the lock the second sees the first's rows.
+        var connectionString = await TestPostgres.UnusedDatabaseAsync();
+        var sources = Enumerable.Range(0, 3).Select(_ => NpgsqlDataSource.Create(connectionString)).ToList();
+        var inside = 0;
+        var mostInside = 0;
+
+        await Task.WhenAll(sources.Select(s => Initializer(s).PrepareAsync(
+            async _ =>
+            {
+                var now = Interlocked.Increment(ref inside);
+                InterlockedMax(ref mostInside, now);
+                await Task.Delay(200);
+                Interlocked.Decrement(ref inside);
+                return now;
+            },
+            CancellationToken.None)));
+
+        Assert.Equal(1, mostInside);
+        foreach (var source in sources)
+        {
+            await source.DisposeAsync();
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    [Fact]
     public async Task The_model_has_no_changes_missing_from_the_committed_migrations()
     {
         await using var db = new MonfriDbContext(new DbContextOptionsBuilder<MonfriDbContext>().UseMonfriNpgsql("Host=localhost").Options);
