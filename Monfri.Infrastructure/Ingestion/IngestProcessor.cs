@@ -104,6 +104,7 @@ public sealed class IngestProcessor(
 
         if (events.Count > 0)
         {
+            var epoch = await ResolutionEpochAsync(connection, cancellationToken);
             var (resolver, stored) = await ResolveAsync(connection, events, blocked, now, cancellationToken);
             foreach (var e in stored)
             {
@@ -115,7 +116,7 @@ public sealed class IngestProcessor(
                 logger.LogWarning("Dropped {Count} event(s) whose only identifiers are on the block list", events.Count - stored.Count);
             }
 
-            await LockExistingPeopleAsync(connection, resolver.Plan, cancellationToken);
+            await LockExistingPeopleAsync(connection, resolver.Plan, epoch, cancellationToken);
             await WritePlanAsync(connection, resolver.Plan, now, cancellationToken);
             // Partitions are created on another connection: a DDL lock must not wait inside this transaction.
             await partitions.EnsureAsync(stored.Select(e => EventPartitions.MonthOf(e.Timestamp)), cancellationToken);
@@ -472,21 +473,49 @@ public sealed class IngestProcessor(
     /// (it waits for our commit, then moves our events too). One already gone means a merge won: retry. A key-share
     /// lock does not stop another claim updating the same person's last seen (a no-key update), so two claims
     /// never hold share locks they both want to upgrade — that upgrade was a deadlock between worker loops.
+    /// <para>
+    /// Undoing a merge moves identities between two profiles that both stay, so no row goes missing: it bumps the
+    /// resolution epoch instead, and holds the winner's row while it works. A claim that read the identities before
+    /// the undo committed waits here for that row, then reads the epoch in a new snapshot (a second statement of the
+    /// same round trip) and finds it moved: its reads are stale, and the claim is redone.
+    /// </para>
     /// </summary>
-    private static async Task LockExistingPeopleAsync(NpgsqlConnection connection, ResolutionPlan plan, CancellationToken cancellationToken)
+    private static async Task LockExistingPeopleAsync(NpgsqlConnection connection, ResolutionPlan plan, long epoch, CancellationToken cancellationToken)
     {
         if (plan.ExistingPeople.Count == 0)
         {
             return;
         }
 
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*)::int FROM (SELECT id FROM people WHERE id = ANY($1) ORDER BY id FOR KEY SHARE) s", connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = plan.ExistingPeople.ToArray() });
-        if ((int)(await command.ExecuteScalarAsync(cancellationToken))! != plan.ExistingPeople.Count)
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT count(*)::int FROM (SELECT id FROM people WHERE id = ANY($1) ORDER BY id FOR KEY SHARE) s")
+                {
+                    Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = plan.ExistingPeople.ToArray() } },
+                },
+                new NpgsqlBatchCommand(ResolutionEpochSql),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var locked = reader.GetInt32(0);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        if (locked != plan.ExistingPeople.Count || reader.GetInt64(0) != epoch)
         {
             throw new ConcurrentMergeException();
         }
+    }
+
+    private const string ResolutionEpochSql = "SELECT value FROM cdp_resolution_epoch";
+
+    /// <summary>Read before the identities; see <see cref="LockExistingPeopleAsync"/>.</summary>
+    private static async Task<long> ResolutionEpochAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(ResolutionEpochSql, connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private async Task WritePlanAsync(NpgsqlConnection connection, ResolutionPlan plan, DateTimeOffset now, CancellationToken cancellationToken)

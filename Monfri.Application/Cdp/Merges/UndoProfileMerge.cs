@@ -100,6 +100,9 @@ public sealed class UndoProfileMergeHandler(
         db.AuditLog.Add(AuditEntry.Record(CrmObjectType.Contact, l, AuditAction.Unmerged, [], access.UserId, now,
             Clip($"Merge undone: brought back from {winnerAfter.DisplayName}, as the merge of {merge.MergedAt:yyyy-MM-dd HH:mm} UTC found them.")));
         merge.MarkUndone(access.UserId, now);
+        // Ingest claims that read "this identity is the winner's" before we commit see the epoch move and redo
+        // their work (IngestProcessor.LockExistingPeopleAsync). Taken last, so two undos never wait on each other in turn.
+        await db.Database.ExecuteSqlAsync($"UPDATE cdp_resolution_epoch SET value = value + 1", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

@@ -9,6 +9,7 @@ using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
+using Npgsql;
 
 namespace Monfri.Application.Tests.Cdp;
 
@@ -179,6 +180,63 @@ public sealed class MergeUndoTests : IAsyncLifetime
         Assert.Equal(3, await _world.ScalarAsync($"SELECT count(*) FROM people WHERE id IN ('{typedIn.Id}', '{cy.Id}', '{first.LoserId}')"));
         Assert.Equal(cy.Id, (await _world.ProfileAsync(IdentityTypes.UserId, "cy-1")).Id);
         Assert.Equal(first.LoserId, (await _world.ProfileAsync(IdentityTypes.AnonymousId, phone)).Id);
+    }
+
+    [Fact]
+    public async Task An_event_resolved_while_a_merge_is_being_undone_goes_to_the_profile_its_identity_returns_to()
+    {
+        var (laptop, phone) = ($"laptop-{Guid.NewGuid():N}", $"phone-{Guid.NewGuid():N}");
+        await _world.SendAsync(CdpWorld.Identify(laptop, "di-1", new { }), CdpWorld.Page(phone));
+        await _world.ProcessAsync();
+        await _world.SendAsync(CdpWorld.Identify(phone, "di-1", new { }));
+        await _world.ProcessAsync();
+        var di = (await _world.ProfileAsync(IdentityTypes.UserId, "di-1")).Id;
+        var merge = Assert.Single((await HistoryAsync(di)).Merges);
+
+        // Hold the undo half-way: it has locked Di's row and waits to bring the visitor's row back behind a row
+        // with the same id that this connection inserts and does not commit.
+        await using var blocker = new NpgsqlConnection(_world.App.ConnectionString);
+        await blocker.OpenAsync();
+        await using var held = await blocker.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            $"""
+            INSERT INTO people (id, other_emails, tags, custom_fields, lifecycle_stage, is_contact, created_at, updated_at)
+            SELECT '{merge.LoserId}', other_emails, tags, custom_fields, lifecycle_stage, false, created_at, updated_at FROM people WHERE id = '{di}'
+            """, blocker, held))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var undo = Task.Run(() => _world.App.SendAs(_world.Admin, new UndoProfileMergeCommand(merge.Id)));
+        await WaitUntilWaitingAsync("INSERT INTO people%");
+
+        // A page view of the phone arrives: the worker reads "phone is Di's" — true until the undo commits.
+        var during = Guid.NewGuid().ToString();
+        await _world.SendAsync(CdpWorld.Page(phone, messageId: during, path: "/during-undo"));
+        var claim = Task.Run(_world.ProcessAsync);
+        await WaitUntilWaitingAsync("%FOR KEY SHARE%");
+        await held.RollbackAsync();
+
+        Assert.True((await undo).IsSuccess);
+        await claim;
+        Assert.Equal(merge.LoserId, (await _world.ProfileAsync(IdentityTypes.AnonymousId, phone)).Id);
+        Assert.Contains(await _world.EventsAsync("id", merge.LoserId.ToString()), e => e.MessageId == during);
+        Assert.DoesNotContain(await _world.EventsAsync("id", di.ToString()), e => e.MessageId == during);
+    }
+
+    private async Task WaitUntilWaitingAsync(string queryLike)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await _world.ScalarAsync($"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '{queryLike}'") > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"Nothing waited on a lock in a query like {queryLike}.");
     }
 
     [Fact]
