@@ -18,10 +18,10 @@ public static class CdpEndpoints
         sources.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => (await mediator.Send(new GetSourceQuery(id), ct)).ToHttp())
             .WithSummary("Get a source").Produces<SourceDto>();
         sources.MapPost("/", async (SourceInput input, IMediator mediator, CancellationToken ct) =>
-                (await mediator.Send(new CreateSourceCommand(input), ct)).ToHttp(s => TypedResults.Created($"/api/v1/sources/{s.Id}", s)))
+                (await mediator.Send(new CreateSourceCommand(input), ct)).ToHttp(s => TypedResults.Created($"/api/v1/sources/{s.Id}", s), body: "Source"))
             .WithSummary("Create a source; its write key is generated").Produces<SourceDto>(StatusCodes.Status201Created);
         sources.MapPut("/{id:guid}", async (Guid id, SourceInput input, IMediator mediator, CancellationToken ct) =>
-                (await mediator.Send(new UpdateSourceCommand(id, input), ct)).ToHttp())
+                (await mediator.Send(new UpdateSourceCommand(id, input), ct)).ToHttp(body: "Source"))
             .WithSummary("Rename, enable/disable a source or change its allowed origins").Produces<SourceDto>();
         sources.MapPost("/{id:guid}/rotate-key", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 (await mediator.Send(new RotateSourceKeyCommand(id), ct)).ToHttp())

@@ -14,11 +14,11 @@ public static class ComputedTraitEndpoints
         traits.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => (await mediator.Send(new GetComputedTraitQuery(id), ct)).ToHttp())
             .WithSummary("Get a computed trait").Produces<ComputedTraitDto>();
         traits.MapPost("/", async (ComputedTraitInput input, IMediator mediator, CancellationToken ct) =>
-                (await mediator.Send(new CreateComputedTraitCommand(input), ct)).ToHttp(t => TypedResults.Created($"/api/v1/computed-traits/{t.Id}", t)))
+                (await mediator.Send(new CreateComputedTraitCommand(input), ct)).ToHttp(t => TypedResults.Created($"/api/v1/computed-traits/{t.Id}", t), body: "Trait"))
             .WithSummary("Define a computed trait; it counts new events at once and is backfilled over stored ones")
             .Produces<ComputedTraitDto>(StatusCodes.Status201Created);
         traits.MapPut("/{id:guid}", async (Guid id, ComputedTraitInput input, IMediator mediator, CancellationToken ct) =>
-                (await mediator.Send(new UpdateComputedTraitCommand(id, input), ct)).ToHttp())
+                (await mediator.Send(new UpdateComputedTraitCommand(id, input), ct)).ToHttp(body: "Trait"))
             .WithSummary("Rename a computed trait or change its definition (a changed definition is backfilled again; the key never changes)")
             .Produces<ComputedTraitDto>();
         traits.MapPost("/{id:guid}/backfill", async (Guid id, IMediator mediator, CancellationToken ct) =>

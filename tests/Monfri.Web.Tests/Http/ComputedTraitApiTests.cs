@@ -17,7 +17,12 @@ public sealed class ComputedTraitApiTests(MonfriWebFactory factory) : IClassFixt
         var key = $"revenue_{Guid.NewGuid():N}"[..30];
         var zero = await Admin.PostAsJsonAsync("/api/v1/computed-traits", new { key, name = "Revenue", kind = "Sum", eventName = "Order Completed", propertyPath = "revenue", windowDays = 0 });
         Assert.Equal(HttpStatusCode.BadRequest, zero.StatusCode);
-        Assert.Contains("1 to 730 days", await zero.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var problem = await zero.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options);
+        // Named as in the body that was sent, not as in the command that wraps it ("trait.WindowDays").
+        Assert.Contains("1 to 730 days", problem.GetProperty("errors").GetProperty("windowDays")[0].GetString(), StringComparison.Ordinal);
+        var nameless = await Admin.PostAsJsonAsync("/api/v1/sources", new { name = " ", kind = "Server", allowedOrigins = Array.Empty<string>() });
+        Assert.Equal(HttpStatusCode.BadRequest, nameless.StatusCode);
+        Assert.True((await nameless.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors").TryGetProperty("name", out _));
 
         var created = await Admin.PostAsJsonAsync("/api/v1/computed-traits", new { key, name = "Revenue", kind = "Sum", eventType = "track", eventName = "Order Completed", propertyPath = "revenue" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
