@@ -22,21 +22,12 @@ public sealed class ImportTests(MonfriAppFixture fixture) : IClassFixture<Monfri
 
         await BrowserFixture.GotoAsync(page, "/contacts");
         await page.ClickAsync("a[href='/import/contacts']");
-        await page.WaitForSelectorAsync("input[type=file]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
-        // The file input is wired to the server right after the page's first render; a file chosen in that
-        // instant is not seen, so the test chooses it again if no preview appears (a person would, too).
-        for (var attempt = 1; ; attempt++)
-        {
-            await page.SetInputFilesAsync("input[type=file]", file);
-            try
-            {
-                await page.WaitForSelectorAsync("[data-testid=import-preview] >> text=bob@", new() { Timeout = attempt < 3 ? 7_000 : 30_000 });
-                break;
-            }
-            catch (TimeoutException) when (attempt < 3)
-            {
-            }
-        }
+        // Blazor's InputFile listens for "change" only once its JS init ran after the first render (it then
+        // numbers files from _blazorInputFileNextFileId); a file chosen before that is silently missed.
+        await page.WaitForFunctionAsync(
+            "() => document.querySelector('input[type=file]')?._blazorInputFileNextFileId !== undefined", null, new() { Timeout = 30_000 });
+        await page.SetInputFilesAsync("input[type=file]", file);
+        await page.WaitForSelectorAsync("[data-testid=import-preview] >> text=bob@", new() { Timeout = 60_000 });
         Assert.Contains("3 rows", await page.TextContentAsync("[data-testid=import-format]") ?? "", StringComparison.Ordinal);
 
         // "Role at company" has no obvious field: map it to the job title by hand.
