@@ -87,6 +87,8 @@ public static class DependencyInjection
         services.AddSingleton<IImportStore, ImportStore>();
         services.AddSingleton<ImportRunner>();
         services.AddHostedService<ImportWorker>();
+        services.AddSingleton<ImportFileRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImportFileRetention>());
     }
 
     private static void AddLiveFeed(this IServiceCollection services, IConfiguration configuration)

@@ -13,4 +13,7 @@ public sealed class ImportOptions
 
     /// <summary>How often a worker looks for imports queued on other nodes (local uploads wake it at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a finished import keeps its uploaded file for the report of rejected rows (30 days).</summary>
+    public TimeSpan KeepFilesFor { get; set; } = TimeSpan.FromDays(30);
 }

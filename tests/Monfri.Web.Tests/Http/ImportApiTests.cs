@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 
 namespace Monfri.Web.Tests.Http;
 
@@ -51,6 +52,23 @@ public sealed class ImportApiTests(MonfriWebFactory factory) : IClassFixture<Mon
         Assert.Equal("text/csv", report.Content.Headers.ContentType?.MediaType);
         var lines = (await report.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(["Row,Outcome,Reason,Given,Mail", "2,rejected,'bob@' is not a valid email address.,Bob,bob@"], lines);
+
+        // A month later the uploaded file is gone; the job and its reasons stay, the report lists them without values.
+        var retention = factory.Services.GetRequiredService<Monfri.Infrastructure.Import.ImportFileRetention>();
+        Assert.Equal(0, await retention.RunOnceAsync(CancellationToken.None));
+        await AgeAsync(id, 31);
+        Assert.Equal(1, await retention.RunOnceAsync(CancellationToken.None));
+        var later = (await client.GetStringAsync($"/api/v1/imports/{id}/issues.csv")).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["Row,Outcome,Reason", "2,rejected,'bob@' is not a valid email address."], later);
+        Assert.Equal("Completed", (await client.GetFromJsonAsync<JsonElement>($"/api/v1/imports/{id}")).GetProperty("status").GetString());
+    }
+
+    /// <summary>Moves the job's finish back by some days.</summary>
+    private async Task AgeAsync(Guid id, int days)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<Monfri.Application.Common.Persistence.IMonfriDbFactory>().CreateAsync();
+        await db.Database.ExecuteSqlAsync($"UPDATE import_jobs SET finished_at = finished_at - make_interval(days => {days}) WHERE id = {id}");
     }
 
     [Fact]

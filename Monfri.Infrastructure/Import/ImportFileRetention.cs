@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Monfri.Infrastructure.Import;
+
+/// <summary>
+/// An uploaded CSV is kept after its import finishes so the report of rejected rows can show each row as it was
+/// uploaded; after <see cref="ImportOptions.KeepFilesFor"/> the file goes (the job, its counts and the reasons
+/// stay, and the report lists the issues without the original values). Uploads hold personal data and can be
+/// tens of megabytes: keeping every one forever is neither needed nor right.
+/// </summary>
+public sealed class ImportFileRetention(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ImportOptions> options, ILogger<ImportFileRetention> logger)
+    : BackgroundService
+{
+    /// <summary>Drops the files of imports that finished before the retention; the number of files dropped.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE import_jobs SET content = NULL
+            WHERE content IS NOT NULL AND status IN ('Completed', 'Failed') AND finished_at < $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() - options.Value.KeepFilesFor });
+        var dropped = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (dropped > 0)
+        {
+            logger.LogInformation("Dropped the uploaded files of {Count} import(s) finished more than {Days} days ago", dropped, options.Value.KeepFilesFor.TotalDays);
+        }
+
+        return dropped;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+                await Task.Delay(TimeSpan.FromHours(1), clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Dropping old import files failed; next try in an hour");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromHours(1), clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
