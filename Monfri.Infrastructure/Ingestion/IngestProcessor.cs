@@ -734,6 +734,8 @@ public sealed class IngestProcessor(
             return;
         }
 
+        traits = await WithoutForeignEmailsAsync(connection, traits, cancellationToken);
+
         await using (var command = new NpgsqlCommand(
             """
             INSERT INTO cdp_profile_traits (person_id, traits, updated_at)
@@ -767,6 +769,53 @@ public sealed class IngestProcessor(
             command.Parameters.Add(new NpgsqlParameter<string?[]>("em", traits.Select(t => t.Fields.Email).ToArray()));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// An email that is another person's (their identity, or a contact's address) stays theirs: when user ids kept
+    /// the two apart (someone typed a colleague's address), the identify's email becomes neither this profile's
+    /// trait nor one of its addresses. The event itself keeps what was sent.
+    /// </summary>
+    private static async Task<List<(Guid Id, string Json, ContactTraits Fields)>> WithoutForeignEmailsAsync(
+        NpgsqlConnection connection, List<(Guid Id, string Json, ContactTraits Fields)> traits, CancellationToken cancellationToken)
+    {
+        var withEmail = traits.Where(t => t.Fields.Email is not null).ToList();
+        if (withEmail.Count == 0)
+        {
+            return traits;
+        }
+
+        var foreign = new HashSet<Guid>();
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT v.id FROM unnest($1::uuid[], $2::text[]) v(id, email)
+            WHERE EXISTS (SELECT 1 FROM cdp_identities i WHERE i.type = 'email' AND i.value = v.email AND i.person_id <> v.id)
+               OR EXISTS (SELECT 1 FROM people o WHERE o.email = v.email AND o.id <> v.id)
+            """, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = withEmail.Select(t => t.Id).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = withEmail.Select(t => t.Fields.Email!).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                foreign.Add(reader.GetGuid(0));
+            }
+        }
+
+        return foreign.Count == 0 ? traits : traits.Select(t => foreign.Contains(t.Id)
+            ? (t.Id, WithoutEmail(t.Json), t.Fields with { Email = null })
+            : t).ToList();
+    }
+
+    private static string WithoutEmail(string json)
+    {
+        var traits = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!;
+        foreach (var key in traits.Keys.Where(k => string.Equals(k, "email", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            traits.Remove(key);
+        }
+
+        return JsonSerializer.Serialize(traits);
     }
 
     private static List<(Guid Id, string Json, ContactTraits Fields)> TraitUpdates(List<IngestEvent> events)

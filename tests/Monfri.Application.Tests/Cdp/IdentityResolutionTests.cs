@@ -84,6 +84,29 @@ public sealed class IdentityResolutionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_email_that_belongs_to_another_person_is_not_copied_onto_a_profile_whose_link_was_refused()
+    {
+        var (avgEmail, samEmail) = ($"avg-{Guid.NewGuid():N}@example.test", $"sam-{Guid.NewGuid():N}@example.test");
+        await _world.SendAsync(CdpWorld.Identify(null, "u-avg", new { email = avgEmail, firstName = "Avg" }));
+        await _world.SendAsync(CdpWorld.Identify(null, "u-sam", new { email = samEmail, firstName = "Sam" }));
+        await _world.ProcessAsync();
+
+        // Sam types Avg's address into a form: the email links Sam to Avg, the user ids keep them apart.
+        await _world.SendAsync(CdpWorld.Identify(null, "u-sam", new { email = avgEmail.ToUpperInvariant(), plan = "pro" }));
+        await _world.ProcessAsync();
+
+        var sam = await _world.ProfileAsync(IdentityTypes.UserId, "u-sam");
+        var avg = await _world.ProfileAsync(IdentityTypes.UserId, "u-avg");
+        Assert.NotEqual(sam.Id, avg.Id);
+        Assert.Contains(sam.Merges, m => m.Outcome == MergeOutcome.Refused);
+        Assert.Equal(samEmail, sam.Email);
+        Assert.Equal(samEmail, sam.Traits["email"]!.ToString());
+        Assert.Equal("pro", sam.Traits["plan"]!.ToString());
+        Assert.Equal(0, await _world.ScalarAsync($"SELECT count(*) FROM people WHERE id = '{sam.Id}' AND '{avgEmail}' = ANY(other_emails)"));
+        Assert.Equal(avg.Id, (await _world.ProfileAsync(IdentityTypes.Email, avgEmail)).Id);
+    }
+
+    [Fact]
     public async Task A_new_user_id_on_a_profile_that_has_another_gets_a_profile_of_its_own()
     {
         var anon = $"anon-{Guid.NewGuid():N}";
