@@ -101,6 +101,12 @@ public sealed partial class ComputedTrait : Entity
 
     public static bool IsValidKey(string? key) => key is { Length: > 0 and <= MaxKeyLength } && KeyPattern().IsMatch(key);
 
+    /// <summary>Keys every profile already has (built-in traits, and the API's own fields): a definition may not take one.</summary>
+    public static readonly IReadOnlySet<string> BuiltInKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "total_events", "first_touch", "last_touch", "first_seen", "last_seen", "first_seen_at", "last_seen_at",
+    };
+
     /// <summary>Dotted property names: letters, digits, <c>_</c>, <c>-</c>, <c>$</c> and spaces between the dots.</summary>
     public static bool IsValidPath(string? path) => path is { Length: > 0 and <= MaxPathLength } && PathPattern().IsMatch(path);
 

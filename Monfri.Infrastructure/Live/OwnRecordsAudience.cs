@@ -78,7 +78,7 @@ public sealed class OwnRecordsAudience(
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            _repsSeeOnlyOwnRecords = await db.WorkspaceSettings.AsNoTracking().Select(s => s.RepsSeeOnlyOwnRecords).FirstOrDefaultAsync(cancellationToken);
+            _repsSeeOnlyOwnRecords = await db.WorkspaceSettings.AsNoTracking().Where(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId).Select(s => s.RepsSeeOnlyOwnRecords).FirstOrDefaultAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

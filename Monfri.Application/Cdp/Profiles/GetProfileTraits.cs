@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Mediator;
 using Monfri.Application.Cdp.Common;
+using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 
@@ -37,10 +39,11 @@ public interface IComputedTraitReader
 /// A profile's traits by one of its identifiers (<c>anonymous_id:…</c>, <c>user_id:42</c>, <c>email:…</c>,
 /// <c>id:{personId}</c>), for personalising a page while it renders: one or two indexed reads, nothing tracked.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Marketing)]
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
 public sealed record GetProfileTraitsQuery(string IdType, string Value) : IQuery<Result<ProfileTraitsDto>>;
 
-public sealed class GetProfileTraitsHandler(IProfileStore store, IComputedTraitReader computed) : IQueryHandler<GetProfileTraitsQuery, Result<ProfileTraitsDto>>
+public sealed class GetProfileTraitsHandler(IProfileStore store, IComputedTraitReader computed, IMonfriDbFactory dbFactory, CrmAccess access)
+    : IQueryHandler<GetProfileTraitsQuery, Result<ProfileTraitsDto>>
 {
     public async ValueTask<Result<ProfileTraitsDto>> Handle(GetProfileTraitsQuery query, CancellationToken cancellationToken)
     {
@@ -49,12 +52,19 @@ public sealed class GetProfileTraitsHandler(IProfileStore store, IComputedTraitR
         var facts = type == "id"
             ? Guid.TryParse(value, out var id) ? await store.FactsByIdAsync(id, cancellationToken) : null
             : await store.FactsByIdentityAsync(type, value, cancellationToken);
-        if (facts is null)
+        if (facts is null || (access.MayBeLimitedToOwnRecords && !await VisibleAsync(facts.PersonId, cancellationToken)))
         {
-            return Result<ProfileTraitsDto>.NotFound($"No profile has the identifier {query.IdType}:{query.Value}.");
+            return Result<ProfileTraitsDto>.NotFound($"No profile has the identifier {query.IdType}:{query.Value}, or you may not see it.");
         }
 
         var traits = await computed.ReadAsync(facts.PersonId, cancellationToken);
         return new ProfileTraitsDto(facts.PersonId, facts.FirstSeenAt, facts.LastSeenAt, facts.IdentifyTraits, traits, []);
+    }
+
+    /// <summary>Only for a rep the own-records rule may limit: everyone else skips the extra read.</summary>
+    private async Task<bool> VisibleAsync(Guid personId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        return await ProfileVisibility.FindAsync(db, access, personId, cancellationToken) is not null;
     }
 }

@@ -5,6 +5,7 @@ using Monfri.Application.Common.Paging;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
+using Monfri.Application.Crm.Common;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 
@@ -12,7 +13,8 @@ namespace Monfri.Application.Cdp.Profiles;
 
 public sealed record IdentityDto(string Type, string Value);
 
-public sealed record MergeDto(Guid WinnerId, Guid LoserId, MergeOutcome Outcome, string IdentityType, string IdentityValue, string? MessageId, string Reason, DateTimeOffset MergedAt);
+/// <summary>A merge this profile took part in; <see cref="UndoneAt"/> is set once an Admin undid it (the two are apart again).</summary>
+public sealed record MergeDto(Guid WinnerId, Guid LoserId, MergeOutcome Outcome, string IdentityType, string IdentityValue, string? MessageId, string Reason, DateTimeOffset MergedAt, DateTimeOffset? UndoneAt);
 
 /// <summary>A profile: the person, every identifier that points at it, its traits and its merge history.</summary>
 public sealed record ProfileDto(
@@ -30,25 +32,27 @@ public sealed record ProfileDto(
     IReadOnlyList<MergeDto> Merges);
 
 /// <summary>Finds a profile by one of its identifiers, e.g. <c>user_id:42</c> or <c>email:ann@example.com</c>.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Marketing)]
+/// <remarks>Sales reps read profiles like on screen: anonymous visitors, and contacts they may see (own records rule).</remarks>
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
 public sealed record GetProfileQuery(string IdType, string Value) : IQuery<Result<ProfileDto>>;
 
-public sealed class GetProfileHandler(IMonfriDbFactory dbFactory, IProfileStore store) : IQueryHandler<GetProfileQuery, Result<ProfileDto>>
+public sealed class GetProfileHandler(IMonfriDbFactory dbFactory, IProfileStore store, CrmAccess access) : IQueryHandler<GetProfileQuery, Result<ProfileDto>>
 {
     public async ValueTask<Result<ProfileDto>> Handle(GetProfileQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        if (await ProfileLookup.FindAsync(db, query.IdType, query.Value, cancellationToken) is not { } personId)
+        if (await ProfileLookup.FindAsync(db, query.IdType, query.Value, cancellationToken) is not { } found
+            || await ProfileVisibility.FindAsync(db, access, found, cancellationToken) is not { } person)
         {
-            return Result<ProfileDto>.NotFound($"No profile has the identifier {query.IdType}:{query.Value}.");
+            return Result<ProfileDto>.NotFound($"No profile has the identifier {query.IdType}:{query.Value}, or you may not see it.");
         }
 
-        var person = await db.People.AsNoTracking().FirstAsync(p => p.Id == personId, cancellationToken);
+        var personId = person.Id;
         var identities = await db.ProfileIdentities.AsNoTracking().Where(i => i.PersonId == personId)
             .OrderBy(i => i.Type).ThenBy(i => i.CreatedAt).Select(i => new IdentityDto(i.Type, i.Value)).ToListAsync(cancellationToken);
         var merges = await db.ProfileMerges.AsNoTracking().Where(m => m.WinnerId == personId || m.LoserId == personId)
             .OrderBy(m => m.MergedAt)
-            .Select(m => new MergeDto(m.WinnerId, m.LoserId, m.Outcome, m.IdentityType, m.IdentityValue, m.MessageId, m.Reason, m.MergedAt))
+            .Select(m => new MergeDto(m.WinnerId, m.LoserId, m.Outcome, m.IdentityType, m.IdentityValue, m.MessageId, m.Reason, m.MergedAt, m.UndoneAt))
             .ToListAsync(cancellationToken);
         var traits = await store.TraitsAsync(personId, cancellationToken);
         return new ProfileDto(person.Id, person.IsContact, person.DisplayName, person.Email, person.FirstName, person.LastName, person.Phone,
@@ -57,23 +61,29 @@ public sealed class GetProfileHandler(IMonfriDbFactory dbFactory, IProfileStore 
 }
 
 /// <summary>A profile's events, newest first, one page at a time.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Marketing)]
+[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
 public sealed record ListProfileEventsQuery(string IdType, string Value, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<ProfileEventDto>>>;
 
-public sealed class ListProfileEventsHandler(IMonfriDbFactory dbFactory, IProfileStore store)
+public sealed class ListProfileEventsHandler(IMonfriDbFactory dbFactory, IProfileStore store, CrmAccess access)
     : IQueryHandler<ListProfileEventsQuery, Result<Page<ProfileEventDto>>>
 {
     public async ValueTask<Result<Page<ProfileEventDto>>> Handle(ListProfileEventsQuery query, CancellationToken cancellationToken)
     {
-        if (query.PageIndex < 0 || query.PageSize is < 1 or > 500)
+        if (query.PageIndex < 0)
         {
-            return Result<Page<ProfileEventDto>>.Invalid("pageSize must be between 1 and 500 and pageIndex not negative.", "pageSize");
+            return Result<Page<ProfileEventDto>>.Invalid("pageIndex starts at 0.", "pageIndex");
+        }
+
+        if (query.PageSize is < 1 or > 500)
+        {
+            return Result<Page<ProfileEventDto>>.Invalid("pageSize must be between 1 and 500.", "pageSize");
         }
 
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        if (await ProfileLookup.FindAsync(db, query.IdType, query.Value, cancellationToken) is not { } personId)
+        if (await ProfileLookup.FindAsync(db, query.IdType, query.Value, cancellationToken) is not { } personId
+            || await ProfileVisibility.FindAsync(db, access, personId, cancellationToken) is null)
         {
-            return Result<Page<ProfileEventDto>>.NotFound($"No profile has the identifier {query.IdType}:{query.Value}.");
+            return Result<Page<ProfileEventDto>>.NotFound($"No profile has the identifier {query.IdType}:{query.Value}, or you may not see it.");
         }
 
         var (items, total) = await store.EventsAsync(personId, query.PageIndex, query.PageSize, cancellationToken);

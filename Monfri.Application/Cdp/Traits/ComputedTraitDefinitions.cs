@@ -51,6 +51,8 @@ public sealed class CreateComputedTraitValidator : AbstractValidator<CreateCompu
         RuleFor(c => c.Trait).NotNull().SetValidator(new ComputedTraitInputValidator());
         RuleFor(c => c.Trait.Key).Must(ComputedTrait.IsValidKey).When(c => c.Trait is not null)
             .WithMessage($"The key is snake_case: lower-case letters, digits and _, starting with a letter, at most {ComputedTrait.MaxKeyLength} characters (e.g. total_revenue).");
+        RuleFor(c => c.Trait.Key).Must(k => !ComputedTrait.BuiltInKeys.Contains(k.Trim())).When(c => c.Trait?.Key is not null)
+            .WithMessage(c => $"'{c.Trait.Key.Trim()}' is a built-in trait every profile has; choose another key.");
     }
 }
 

@@ -27,15 +27,18 @@ public sealed class CrmAccess(ICurrentUser currentUser)
     public static bool IsSubjectToOwnRecordsRule(Func<string, bool> isInRole) =>
         isInRole(Roles.Sales) && !isInRole(Roles.Admin) && !isInRole(Roles.Manager);
 
+    /// <summary>Whether the workspace's "reps see only their own records" rule would limit the current user (no database read).</summary>
+    public bool MayBeLimitedToOwnRecords => !currentUser.IsSystem && IsSubjectToOwnRecordsRule(currentUser.IsInRole);
+
     /// <summary>Whether the current user is limited to their own records right now.</summary>
     public async Task<bool> OwnRecordsOnlyAsync(IMonfriDb db, CancellationToken cancellationToken)
     {
-        if (currentUser.IsSystem || !IsSubjectToOwnRecordsRule(currentUser.IsInRole))
+        if (!MayBeLimitedToOwnRecords)
         {
             return false;
         }
 
-        return await db.WorkspaceSettings.AsNoTracking().Select(s => s.RepsSeeOnlyOwnRecords).FirstOrDefaultAsync(cancellationToken);
+        return await db.WorkspaceSettings.AsNoTracking().Where(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId).Select(s => s.RepsSeeOnlyOwnRecords).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>Narrows <paramref name="records"/> to what the current user may see.</summary>

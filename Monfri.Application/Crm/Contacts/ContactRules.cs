@@ -71,7 +71,7 @@ public sealed class ContactRuleSet
 
     public static async Task<ContactRuleSet> LoadAsync(IMonfriDb db, CancellationToken cancellationToken)
     {
-        var stages = await db.WorkspaceSettings.AsNoTracking().Select(s => s.LifecycleStages).FirstOrDefaultAsync(cancellationToken) ?? [.. LifecycleStages.Defaults];
+        var stages = await db.WorkspaceSettings.AsNoTracking().Where(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId).Select(s => s.LifecycleStages).FirstOrDefaultAsync(cancellationToken) ?? [.. LifecycleStages.Defaults];
         var definitions = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.ObjectType == CrmObjectType.Contact).ToListAsync(cancellationToken);
         var users = await db.UserRefs.Where(u => u.IsActive).Select(u => u.Id).ToListAsync(cancellationToken);
         return new ContactRuleSet(stages, definitions, users.ToHashSet());

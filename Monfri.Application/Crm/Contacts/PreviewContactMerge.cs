@@ -37,7 +37,7 @@ public sealed class PreviewContactMergeHandler(IMonfriDbFactory dbFactory, CrmAc
         var companies = await db.Companies.AsNoTracking().Where(c => companyIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
         var ownerIds = people.Select(p => p.OwnerId).OfType<Guid>().ToList();
         var owners = await db.UserRefs.Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
-        var stages = await db.WorkspaceSettings.AsNoTracking().Select(s => s.LifecycleStages).FirstOrDefaultAsync(cancellationToken) ?? [.. LifecycleStages.Defaults];
+        var stages = await db.WorkspaceSettings.AsNoTracking().Where(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId).Select(s => s.LifecycleStages).FirstOrDefaultAsync(cancellationToken) ?? [.. LifecycleStages.Defaults];
         var definitions = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.ObjectType == CrmObjectType.Contact)
             .OrderBy(d => d.Order).ToListAsync(cancellationToken);
 

@@ -90,7 +90,7 @@ internal static class DealInputResolver
         }
 
         var currency = string.IsNullOrWhiteSpace(input.Currency)
-            ? await db.WorkspaceSettings.AsNoTracking().Select(s => s.DefaultCurrency).FirstOrDefaultAsync(cancellationToken) ?? "EUR"
+            ? await db.WorkspaceSettings.AsNoTracking().Where(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId).Select(s => s.DefaultCurrency).FirstOrDefaultAsync(cancellationToken) ?? "EUR"
             : input.Currency.Trim().ToUpperInvariant();
         return new DealDetails(input.Name.Trim(), input.Amount, currency, input.CloseDate, input.OwnerId, input.CompanyId, contactIds, input.Tags, customFields);
     }

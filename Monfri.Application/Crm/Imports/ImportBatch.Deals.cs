@@ -31,7 +31,7 @@ public sealed class DealImportRules
     {
         var pipelines = await db.Pipelines.AsNoTracking().Include(p => p.Stages).OrderByDescending(p => p.IsDefault).ThenBy(p => p.Order).ToListAsync(cancellationToken);
         var definitions = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.ObjectType == CrmObjectType.Deal).ToListAsync(cancellationToken);
-        var currency = await db.WorkspaceSettings.AsNoTracking().Select(s => s.DefaultCurrency).FirstOrDefaultAsync(cancellationToken) ?? "EUR";
+        var currency = await db.WorkspaceSettings.AsNoTracking().Where(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId).Select(s => s.DefaultCurrency).FirstOrDefaultAsync(cancellationToken) ?? "EUR";
         return new DealImportRules(pipelines, definitions, currency);
     }
 

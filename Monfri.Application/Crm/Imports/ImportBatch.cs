@@ -47,7 +47,7 @@ public sealed class ImportSession
     public static async Task<ImportSession> LoadAsync(IMonfriDb db, ImportJob job, IReadOnlyList<string> header, IReadOnlyCollection<string> creatorRoles, CancellationToken cancellationToken)
     {
         var ownOnly = CrmAccess.IsSubjectToOwnRecordsRule(creatorRoles.Contains)
-            && await db.WorkspaceSettings.AsNoTracking().Select(s => s.RepsSeeOnlyOwnRecords).FirstOrDefaultAsync(cancellationToken);
+            && await db.WorkspaceSettings.AsNoTracking().Where(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId).Select(s => s.RepsSeeOnlyOwnRecords).FirstOrDefaultAsync(cancellationToken);
         var users = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
         foreach (var user in await db.UserRefs.Where(u => u.IsActive).ToListAsync(cancellationToken))
         {

@@ -46,14 +46,14 @@ public sealed class WorkspaceSettingsHandler(IMonfriDbFactory dbFactory, TimePro
     public async ValueTask<Result<WorkspaceSettingsDto>> Handle(GetWorkspaceSettingsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        var settings = await db.WorkspaceSettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? WorkspaceSettings.Default();
+        var settings = await db.WorkspaceSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId, cancellationToken) ?? WorkspaceSettings.Default();
         return ToDto(settings);
     }
 
     public async ValueTask<Result<WorkspaceSettingsDto>> Handle(UpdateWorkspaceSettingsCommand command, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        var settings = await db.WorkspaceSettings.FirstOrDefaultAsync(cancellationToken);
+        var settings = await db.WorkspaceSettings.FirstOrDefaultAsync(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId, cancellationToken);
         if (settings is null)
         {
             settings = WorkspaceSettings.Default();

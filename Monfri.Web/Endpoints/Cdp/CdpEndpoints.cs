@@ -63,10 +63,16 @@ public static class CdpEndpoints
         return api;
     }
 
+    /// <summary>
+    /// "user_id:tenant%2F42" → (user_id, tenant/42): the server decodes every escape of a path except %2F, which
+    /// would otherwise split the segment, so an id with a slash arrives still encoded.
+    /// </summary>
     private static (string Type, string Value)? Split(string identity)
     {
         var colon = identity.IndexOf(':', StringComparison.Ordinal);
-        return colon <= 0 || colon == identity.Length - 1 ? null : (identity[..colon], identity[(colon + 1)..]);
+        return colon <= 0 || colon == identity.Length - 1
+            ? null
+            : (identity[..colon], identity[(colon + 1)..].Replace("%2F", "/", StringComparison.OrdinalIgnoreCase));
     }
 
     private static IResult BadIdentity() =>

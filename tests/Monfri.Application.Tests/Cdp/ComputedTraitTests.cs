@@ -299,6 +299,10 @@ public sealed class ComputedTraitTests : IAsyncLifetime
         var badKey = await _world.App.SendAs(_world.Admin, new CreateComputedTraitCommand(Input("Total Revenue", TraitKind.EventCount, null)));
         ResultAssert.Status(ResultStatus.Invalid, badKey);
 
+        var builtIn = await _world.App.SendAs(_world.Admin, new CreateComputedTraitCommand(Input("total_events", TraitKind.EventCount, null)));
+        ResultAssert.Status(ResultStatus.Invalid, builtIn);
+        Assert.Contains(builtIn.Errors, e => e.Message.Contains("'total_events' is a built-in trait", StringComparison.Ordinal));
+
         var (_, rep) = await _world.App.CreateUserAsync("Rep", Domain.Common.Roles.Sales);
         ResultAssert.Status(ResultStatus.Forbidden, await _world.App.SendAs(rep, new CreateComputedTraitCommand(Input("by_a_rep", TraitKind.EventCount, null))));
     }

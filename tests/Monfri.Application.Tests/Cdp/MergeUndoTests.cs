@@ -75,6 +75,7 @@ public sealed class MergeUndoTests : IAsyncLifetime
 
         var user = await _world.ProfileAsync(IdentityTypes.UserId, "ann-1");
         Assert.Equal(ann, user.Id);
+        Assert.NotNull(Assert.Single(user.Merges, m => m.LoserId == visitor).UndoneAt);
         Assert.Equal([new("anonymous_id", laptop), new("user_id", "ann-1")], user.Identities);
         var userEvents = await _world.EventsAsync("id", ann.ToString());
         Assert.Equal(["identify", "identify"], userEvents.Select(e => e.Type));

@@ -37,6 +37,22 @@ public sealed class ProfileTraitsApiTests(MonfriWebFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task An_identifier_with_a_slash_is_found_when_the_slash_is_percent_encoded()
+    {
+        var user = $"tenant/{Guid.NewGuid():N}";
+        await SendAsync(new { batch = new object[] { new { type = "identify", userId = user, traits = new { plan = "team" } } } });
+
+        var traits = await TraitsEventuallyAsync($"user_id:{Uri.EscapeDataString(user)}", t => t.GetProperty("identify").TryGetProperty("plan", out _));
+
+        Assert.Equal("team", traits.GetProperty("identify").GetProperty("plan").GetString());
+        var profile = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/profiles/user_id:{Uri.EscapeDataString(user)}", ApiJson.Options);
+        Assert.Equal(traits.GetProperty("profileId").GetGuid(), profile.GetProperty("id").GetGuid());
+        var badPage = await Admin.GetAsync($"/api/v1/profiles/user_id:{Uri.EscapeDataString(user)}/events?pageIndex=-1");
+        Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
+        Assert.True((await badPage.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors").TryGetProperty("pageIndex", out _));
+    }
+
+    [Fact]
     public async Task A_returning_anonymous_visitor_who_identified_gets_their_identify_traits_by_cookie_id_and_by_user_id()
     {
         var anon = $"a-{Guid.NewGuid():N}";

@@ -45,7 +45,7 @@ public sealed class GetBoardHandler(IMonfriDbFactory dbFactory, CrmAccess access
             await access.VisibleAsync(db, db.Deals.AsNoTracking().Where(d => d.PipelineId == pipeline.Id && d.Status == DealStatus.Open), cancellationToken),
             filter);
         var cards = await BoardQueries.Cards(db, deals).ToListAsync(cancellationToken);
-        var currency = await db.WorkspaceSettings.AsNoTracking().Select(s => s.DefaultCurrency).FirstOrDefaultAsync(cancellationToken) ?? "EUR";
+        var currency = await db.WorkspaceSettings.AsNoTracking().Where(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId).Select(s => s.DefaultCurrency).FirstOrDefaultAsync(cancellationToken) ?? "EUR";
         return new Board(pipeline.ToDto(), cards, filter, currency);
     }
 }

@@ -22,7 +22,7 @@ public sealed class GetDealFormOptionsHandler(IMonfriDbFactory dbFactory) : IQue
         var owners = await db.UserRefs.Where(u => u.IsActive).OrderBy(u => u.DisplayName)
             .Select(u => new DealPerson(u.Id, u.DisplayName, u.Email)).ToListAsync(cancellationToken);
         var fields = await db.CustomFieldDefinitions.AsNoTracking().Where(d => d.ObjectType == CrmObjectType.Deal).OrderBy(d => d.Order).ToListAsync(cancellationToken);
-        var currency = await db.WorkspaceSettings.AsNoTracking().Select(s => s.DefaultCurrency).FirstOrDefaultAsync(cancellationToken) ?? "EUR";
+        var currency = await db.WorkspaceSettings.AsNoTracking().Where(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId).Select(s => s.DefaultCurrency).FirstOrDefaultAsync(cancellationToken) ?? "EUR";
         return new DealFormOptions(
             pipelines.Select(p => p.ToDto()).ToList(),
             owners,
