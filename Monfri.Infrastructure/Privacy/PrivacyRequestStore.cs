@@ -28,7 +28,7 @@ internal sealed class PrivacyRequestStore(
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // Locked so a second lift (another admin, another node) waits and then sees it lifted.
-            var request = await db.PrivacyRequests.FromSql($"SELECT * FROM privacy_requests WHERE id = {requestId} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
+            var request = (await db.PrivacyRequests.FromSql($"SELECT * FROM privacy_requests WHERE id = {requestId} FOR UPDATE").ToListAsync(cancellationToken)).FirstOrDefault();
             if (request is null || !request.CanBeLifted)
             {
                 return false;

@@ -52,6 +52,7 @@ public sealed class FindContactDuplicatesHandler(IMonfriDbFactory dbFactory, Crm
         (from p in people
          join c in db.Companies on p.CompanyId equals c.Id into companies
          from c in companies.DefaultIfEmpty()
+         orderby p.CreatedAt, p.Id
          select new PossibleDuplicate(p.Id, ((p.FirstName ?? "") + " " + (p.LastName ?? "")).Trim(), p.Email, c == null ? null : c.Name, reason))
         .Take(10);
 }

@@ -84,7 +84,7 @@ public static class ContactQueries
         {
             // Companies matching the search (by name or domain) bring their contacts along.
             var companyIds = await db.Companies.Where(c => EF.Functions.Like(EF.Property<string>(c, SearchTerms.Column), pattern, "\\"))
-                .Select(c => c.Id).Take(500).ToListAsync(cancellationToken);
+                .OrderBy(c => c.Id).Select(c => c.Id).Take(500).ToListAsync(cancellationToken);
             // A whole email address also finds the contact that has it as another email (e.g. after a merge).
             var address = SearchTerms.AsEmail(filter.Search);
             people = people.Where(p => EF.Functions.Like(EF.Property<string>(p, SearchTerms.Column), pattern, "\\")

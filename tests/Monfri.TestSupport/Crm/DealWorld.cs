@@ -61,7 +61,7 @@ public static class DealWorld
     public static async Task RepsSeeOnlyOwnRecordsAsync(this MonfriServices app, bool on)
     {
         await using var db = await app.Get<IDbContextFactory<MonfriDbContext>>().CreateDbContextAsync();
-        var settings = await db.WorkspaceSettings.FirstOrDefaultAsync();
+        var settings = await db.WorkspaceSettings.FirstOrDefaultAsync(s => s.Id == WorkspaceSettings.SingletonId);
         if (settings is null)
         {
             settings = WorkspaceSettings.Default();
