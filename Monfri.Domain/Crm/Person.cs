@@ -44,8 +44,9 @@ public sealed class Person : Entity, IBulkEditable
     /// <summary>Optimistic concurrency: a save based on an older version is refused.</summary>
     public uint Version { get; private set; }
 
+    /// <summary>Name, else email, else what the person is: the same words on every screen and in the API.</summary>
     public string DisplayName =>
-        $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : Email ?? "Anonymous visitor";
+        $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : Email ?? (IsContact ? "Unnamed contact" : "Anonymous visitor");
 
     public static Person CreateContact(ContactDetails details, DateTimeOffset now)
     {

@@ -76,7 +76,7 @@ public sealed record MergeSnapshot(
     {
         string? Text(string name) => person.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var name = $"{Text("first_name")} {Text("last_name")}".Trim();
-        return name.Length > 0 ? name : Text("email") ?? (person.TryGetProperty("is_contact", out var c) && c.ValueKind == JsonValueKind.True ? "(no name)" : "Anonymous visitor");
+        return name.Length > 0 ? name : Text("email") ?? (person.TryGetProperty("is_contact", out var c) && c.ValueKind == JsonValueKind.True ? "Unnamed contact" : "Anonymous visitor");
     }
 
     /// <summary>

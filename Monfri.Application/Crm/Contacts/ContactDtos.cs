@@ -20,7 +20,7 @@ public sealed record ContactListItem(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? LastActivityAt)
 {
-    public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : Email ?? "(no name)";
+    public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : Email ?? "Unnamed contact";
 }
 
 /// <summary>A contact with everything its record page shows.</summary>
@@ -46,7 +46,7 @@ public sealed record ContactDetail(
     uint Version,
     IReadOnlyList<RelatedDeal> Deals)
 {
-    public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : Email ?? "(no name)";
+    public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : Email ?? "Unnamed contact";
 }
 
 public sealed record RelatedDeal(Guid Id, string Name, decimal? Amount, string Currency, string Status, string StageName);

@@ -97,5 +97,5 @@ public sealed class ListContactDuplicatePairsHandler(IMonfriDbFactory dbFactory,
     }
 
     private static DuplicateMember Named(DuplicateMember member) =>
-        member.Name.Length > 0 ? member : member with { Name = member.Detail ?? "(no name)" };
+        member.Name.Length > 0 ? member : member with { Name = member.Detail ?? "Unnamed contact" };
 }

@@ -189,7 +189,7 @@ internal static class ContactMergeFields
 
     /// <summary>The survivor's name once the merge is done (as <see cref="Person.DisplayName"/> will show it).</summary>
     public static string DisplayName(ContactInput input) =>
-        $"{input.FirstName?.Trim()} {input.LastName?.Trim()}".Trim() is { Length: > 0 } name ? name : input.Email ?? "(no name)";
+        $"{input.FirstName?.Trim()} {input.LastName?.Trim()}".Trim() is { Length: > 0 } name ? name : input.Email ?? "Unnamed contact";
 
     private static async Task<MergeMoved> MoveActivitiesAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
     {

@@ -71,7 +71,7 @@ public sealed class GlobalSearchHandler(IMonfriDbFactory dbFactory, CrmAccess ac
             .Select(d => new SearchHit(SearchHitKind.Deal, d.Id, d.Name, d.Status.ToString()))
             .ToListAsync(cancellationToken);
 
-        return contacts.Select(c => c with { Title = c.Title.Length > 0 ? c.Title : c.Subtitle ?? "(no name)" })
+        return contacts.Select(c => c with { Title = c.Title.Length > 0 ? c.Title : c.Subtitle ?? "Unnamed contact" })
             .Concat(companies).Concat(deals).ToList();
     }
 }

@@ -35,7 +35,7 @@ public sealed class FindDealPartiesHandler(IMonfriDbFactory dbFactory, CrmAccess
         var contactRows = await people.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).Take(take)
             .Select(p => new { p.Id, p.FirstName, p.LastName, p.Email }).ToListAsync(cancellationToken);
         var contactLinks = contactRows
-            .Select(p => new DealLink(p.Id, $"{p.FirstName} {p.LastName}".Trim() is { Length: > 0 } name ? name : p.Email ?? "(no name)", p.Email))
+            .Select(p => new DealLink(p.Id, $"{p.FirstName} {p.LastName}".Trim() is { Length: > 0 } name ? name : p.Email ?? "Unnamed contact", p.Email))
             .ToList();
         return new DealParties(companyLinks, contactLinks);
     }
