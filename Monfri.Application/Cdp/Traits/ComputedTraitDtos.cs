@@ -85,7 +85,9 @@ public sealed record TraitValueDto(Guid TraitId, string Key, string Name, TraitK
     public string Display => Value is not { } v ? "—" : v.ValueKind switch
     {
         System.Text.Json.JsonValueKind.String => v.GetString() ?? "",
-        System.Text.Json.JsonValueKind.Number => v.TryGetDecimal(out var d) ? d.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) : v.GetRawText(),
+        // Thousands grouped (12,480.5); a number beyond decimal's range in scientific notation rather than 300 digits.
+        System.Text.Json.JsonValueKind.Number => v.TryGetDecimal(out var d) ? d.ToString("#,##0.####", System.Globalization.CultureInfo.InvariantCulture)
+            : v.TryGetDouble(out var big) ? big.ToString("0.###E+0", System.Globalization.CultureInfo.InvariantCulture) : v.GetRawText(),
         System.Text.Json.JsonValueKind.True => "yes",
         System.Text.Json.JsonValueKind.False => "no",
         System.Text.Json.JsonValueKind.Null => "—",

@@ -214,7 +214,7 @@ public sealed class ComputedTraitTests : IAsyncLifetime
             Assert.Equal(traits[liveCount], traits[backfilledCount]);
         }
 
-        Assert.Equal("1111", (await TraitsAsync(people[0]))[backfilled]);
+        Assert.Equal("1,111", (await TraitsAsync(people[0]))[backfilled]);
         Assert.Equal("4", (await TraitsAsync(people[3]))[backfilledCount]);
     }
 
