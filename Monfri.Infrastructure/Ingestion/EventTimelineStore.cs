@@ -125,10 +125,10 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
         await using var command = dataSource.CreateCommand(
             """
             SELECT person_id, "timestamp", anonymous_id, user_id, properties::text, context::text FROM (
-                SELECT DISTINCT ON (person_id) person_id, "timestamp", anonymous_id, user_id, properties, context
+                SELECT DISTINCT ON (person_id) person_id, "timestamp", id, anonymous_id, user_id, properties, context
                 FROM cdp_events WHERE "timestamp" >= $1
                 ORDER BY person_id, "timestamp" DESC, id DESC) latest
-            ORDER BY "timestamp" DESC, person_id LIMIT $2
+            ORDER BY "timestamp" DESC, id DESC LIMIT $2
             """);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });

@@ -89,9 +89,12 @@ public sealed class ListVisitorEventsHandler(IMonfriDbFactory dbFactory, IEventT
         return new VisitorStreamDto(rows, activeNow, Math.Max(activeCount, activeNow.Count));
     }
 
-    /// <summary>"Anonymous 3f2a9c1b": enough of the anonymous id to tell a hundred visitors apart at a glance.</summary>
+    /// <summary>
+    /// "3f2a9c…7be1d0": both ends of the anonymous id, enough to tell a hundred visitors apart at a glance whether
+    /// the ids are random or share a prefix (the side panel is narrow; its icon already says "anonymous").
+    /// </summary>
     private static string AnonymousLabel(string? anonymousId) =>
-        anonymousId is { Length: > 0 } id ? $"Anonymous {(id.Length > 12 ? id[..8] + "…" : id)}" : "Anonymous visitor";
+        anonymousId is { Length: > 0 } id ? id.Length > 14 ? $"{id[..6]}…{id[^6..]}" : id : "Anonymous visitor";
 
     private static string Name(string? first, string? last, string? email) =>
         $"{first} {last}".Trim() is { Length: > 0 } name ? name : email ?? "Unnamed contact";
