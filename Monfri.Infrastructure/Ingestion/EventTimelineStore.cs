@@ -38,8 +38,9 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
 
         if (eventName is not null)
         {
-            sql.Append(" AND event = @event");
-            command.Parameters.Add(new NpgsqlParameter<string>("event", eventName));
+            // Over one person's events (their index narrows the rows first), a contains match costs little.
+            sql.Append(""" AND event ILIKE @event""");
+            command.Parameters.Add(new NpgsqlParameter<string>("event", Contains(eventName)));
         }
 
         sql.Append(""" ORDER BY "timestamp" DESC, id DESC LIMIT @limit""");
@@ -48,17 +49,43 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
         return await ReadAsync(command, cancellationToken);
     }
 
-    public async Task<DateTimeOffset?> FirstIdentifiedAtAsync(Guid personId, CancellationToken cancellationToken)
+    public async Task<EventPosition?> FirstIdentifiedAsync(Guid personId, CancellationToken cancellationToken)
     {
         // Walks the person's index from the oldest end and stops at the first match: the signup is usually early.
+        // The id breaks a tie with the anonymous events sent in the same batch, in the order they were sent.
         await using var command = dataSource.CreateCommand(
             """
-            SELECT "timestamp" FROM cdp_events WHERE person_id = $1 AND (type = 'identify' OR user_id IS NOT NULL)
-            ORDER BY "timestamp" LIMIT 1
+            SELECT "timestamp", id FROM cdp_events WHERE person_id = $1 AND (type = 'identify' OR user_id IS NOT NULL)
+            ORDER BY "timestamp", id LIMIT 1
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = personId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
+        return await reader.ReadAsync(cancellationToken) ? new EventPosition(reader.GetFieldValue<DateTimeOffset>(0), reader.GetGuid(1)) : null;
+    }
+
+    public async Task<BeforeSignupCounts> CountBeforeAsync(Guid personId, EventPosition? signup, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder("""SELECT count(*), count(*) FILTER (WHERE type IN ('page', 'screen')) FROM cdp_events WHERE person_id = @person""");
+        await using var command = dataSource.CreateCommand();
+        command.Parameters.Add(new NpgsqlParameter<Guid>("person", personId));
+        if (signup is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("at", signup.At.ToUniversalTime()));
+            if (signup.Id is { } id)
+            {
+                sql.Append(""" AND ("timestamp", id) < (@at, @id)""");
+                command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
+            }
+            else
+            {
+                sql.Append(""" AND "timestamp" < @at""");
+            }
+        }
+
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new BeforeSignupCounts(reader.GetInt64(0), reader.GetInt64(1));
     }
 
     public async Task<long> CountAsync(Guid personId, CancellationToken cancellationToken)
@@ -68,15 +95,53 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<string?> LatestContextAsync(Guid personId, CancellationToken cancellationToken)
+    public async Task<string?> LatestDeviceContextAsync(Guid personId, CancellationToken cancellationToken)
+    {
+        // One walk of the person's index from the newest end per field, each stopping at the first event that has
+        // it: a server event on top (context.library only) leaves the browser's values in place.
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT jsonb_strip_nulls(jsonb_build_object(
+                'userAgent', (SELECT context->'userAgent' FROM cdp_events WHERE person_id = $1 AND context ? 'userAgent' ORDER BY "timestamp" DESC, id DESC LIMIT 1),
+                'locale', (SELECT context->'locale' FROM cdp_events WHERE person_id = $1 AND context ? 'locale' ORDER BY "timestamp" DESC, id DESC LIMIT 1),
+                'timezone', (SELECT context->'timezone' FROM cdp_events WHERE person_id = $1 AND context ? 'timezone' ORDER BY "timestamp" DESC, id DESC LIMIT 1),
+                'location', (SELECT context->'location' FROM cdp_events WHERE person_id = $1 AND jsonb_typeof(context->'location') = 'object'
+                             ORDER BY "timestamp" DESC, id DESC LIMIT 1)))::text
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = personId });
+        return await command.ExecuteScalarAsync(cancellationToken) is string json && json != "{}" ? json : null;
+    }
+
+    public async Task<int> CountActiveAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        // A range scan of ix_cdp_events_timestamp over a few minutes, in the current month's partition.
+        await using var command = dataSource.CreateCommand("""SELECT count(DISTINCT person_id)::int FROM cdp_events WHERE "timestamp" >= $1""");
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<ActiveVisitor>> ActiveAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             """
-            SELECT context::text FROM cdp_events WHERE person_id = $1 AND context IS NOT NULL AND context <> '{}'::jsonb
-            ORDER BY "timestamp" DESC LIMIT 1
+            SELECT person_id, "timestamp", anonymous_id, user_id, properties::text, context::text FROM (
+                SELECT DISTINCT ON (person_id) person_id, "timestamp", id, anonymous_id, user_id, properties, context
+                FROM cdp_events WHERE "timestamp" >= $1
+                ORDER BY person_id, "timestamp" DESC, id DESC) latest
+            ORDER BY "timestamp" DESC, id DESC LIMIT $2
             """);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = personId });
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var items = new List<ActiveVisitor>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new ActiveVisitor(
+                reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return items;
     }
 
     public async Task<IReadOnlyList<StoredEvent>> LatestEventsAsync(VisitorEventFilter filter, int limit, CancellationToken cancellationToken)
@@ -92,8 +157,9 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
 
         if (!string.IsNullOrWhiteSpace(filter.EventName))
         {
-            sql.Append(" AND event = @event");
-            command.Parameters.Add(new NpgsqlParameter<string>("event", filter.EventName.Trim()));
+            // The week bound and the timestamp index keep the rows a contains match looks at few.
+            sql.Append(""" AND event ILIKE @event""");
+            command.Parameters.Add(new NpgsqlParameter<string>("event", Contains(filter.EventName.Trim())));
         }
 
         if (filter.IdentifiedOnly)
@@ -104,7 +170,7 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
         if (!string.IsNullOrWhiteSpace(filter.UrlContains))
         {
             sql.Append(" AND coalesce(properties->>'url', properties->>'path', context->'page'->>'url', '') ILIKE @url");
-            command.Parameters.Add(new NpgsqlParameter<string>("url", $"%{EscapeLike(filter.UrlContains.Trim())}%"));
+            command.Parameters.Add(new NpgsqlParameter<string>("url", Contains(filter.UrlContains.Trim())));
         }
 
         sql.Append(""" ORDER BY "timestamp" DESC, id DESC LIMIT @limit""");
@@ -112,6 +178,9 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
         command.CommandText = sql.ToString();
         return await ReadAsync(command, cancellationToken);
     }
+
+    /// <summary>An ILIKE pattern matching text that contains <paramref name="text"/> literally.</summary>
+    private static string Contains(string text) => $"%{EscapeLike(text)}%";
 
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using Monfri.Domain.Cdp;
@@ -30,7 +31,30 @@ public sealed class IngestEvent
     public Monfri.Infrastructure.Traits.Touch? Touch { get; init; }
     public Guid PersonId { get; set; }
 
-    public static IngestEvent Read(Guid sourceId, JsonElement e)
+    /// <summary>Where the event arrived: its intake request's id, then its place in that request (<see cref="ArrivalOf"/>).</summary>
+    public long Arrival { get; init; }
+
+    /// <summary>Arrival order as one number: the intake request's id (a sequence) above the event's index in it.</summary>
+    public static long ArrivalOf(long intakeId, int index) => (intakeId << 12) + (index & 0xFFF);
+
+    /// <summary>
+    /// The stored event's id: a UUIDv7 of its timestamp whose next 63 bits are <see cref="Arrival"/> (then 11
+    /// random bits). Timelines order by (timestamp, id); events sharing a timestamp — a batch sent without
+    /// timestamps gets one for all — then follow the order they were sent in, where a random UUIDv7 shuffled them.
+    /// </summary>
+    public Guid StoredId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        var ms = (ulong)Math.Max(0, Timestamp.ToUnixTimeMilliseconds());
+        var arrival = (ulong)Arrival & 0x7FFF_FFFF_FFFF_FFFF;
+        var high12 = arrival >> 51;
+        var randB = ((arrival & ((1UL << 51) - 1)) << 11) | (uint)Random.Shared.Next(0, 1 << 11);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, (ms << 16) | 0x7000 | high12);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], (randB & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000);
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    public static IngestEvent Read(Guid sourceId, JsonElement e, long arrival = 0)
     {
         var type = e.GetProperty("type").GetString()!;
         var receivedAt = Date(e, "receivedAt") ?? DateTimeOffset.UtcNow;
@@ -45,6 +69,7 @@ public sealed class IngestEvent
         return new IngestEvent
         {
             SourceId = sourceId,
+            Arrival = arrival,
             MessageId = e.GetProperty("messageId").GetString()!,
             Type = type,
             Name = String(e, type == "track" ? "event" : "name") ?? (type == "group" ? String(e, "groupId") : null),

@@ -162,12 +162,13 @@ public sealed class IngestProcessor(
 
         claimedIds.AddRange(rows.Select(r => r.Id));
         var events = new List<IngestEvent>();
-        foreach (var (_, source, payload) in rows.OrderBy(r => r.Id))
+        foreach (var (id, source, payload) in rows.OrderBy(r => r.Id))
         {
             using var document = JsonDocument.Parse(payload);
+            var index = 0;
             foreach (var element in document.RootElement.EnumerateArray())
             {
-                events.Add(IngestEvent.Read(source, element));
+                events.Add(IngestEvent.Read(source, element, IngestEvent.ArrivalOf(id, index++)));
             }
         }
 
@@ -659,7 +660,7 @@ public sealed class IngestProcessor(
         foreach (var e in events)
         {
             await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(Guid.CreateVersion7(e.Timestamp), NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(e.StoredId(), NpgsqlDbType.Uuid, cancellationToken);
             await writer.WriteAsync(e.SourceId, NpgsqlDbType.Uuid, cancellationToken);
             await writer.WriteAsync(e.PersonId, NpgsqlDbType.Uuid, cancellationToken);
             await writer.WriteAsync(e.MessageId, NpgsqlDbType.Text, cancellationToken);

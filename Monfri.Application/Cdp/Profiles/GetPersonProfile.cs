@@ -43,8 +43,8 @@ public sealed class GetPersonProfileHandler(IMonfriDbFactory dbFactory, IEventTi
         var owner = person.OwnerId is { } ownerId
             ? await db.UserRefs.Where(u => u.Id == ownerId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken)
             : null;
-        var device = EventContext.Summarize(await events.LatestContextAsync(person.Id, cancellationToken));
-        var knownSince = await ProfileVisibility.KnownSinceAsync(db, events, person.Id, person.IsContact, cancellationToken);
+        var device = EventContext.Summarize(await events.LatestDeviceContextAsync(person.Id, cancellationToken));
+        var knownSince = (await ProfileVisibility.KnownSinceAsync(db, events, person.Id, person.IsContact, cancellationToken))?.At;
         return new PersonProfileDto(
             person.Id, person.IsContact, person.IsContact ? person.DisplayName : "Anonymous visitor", person.Email,
             person.FirstSeenAt, person.LastSeenAt, person.IsContact ? person.LifecycleStage : null, person.IsContact ? owner : null,
@@ -70,10 +70,10 @@ internal static class ProfileVisibility
     }
 
     /// <summary>
-    /// From when the person is known: their first identify (or event with a user id); for a contact that got
+    /// From when the person is known (as a timeline position): their first identify (or event with a user id); for a contact that got
     /// anonymous history only through a merge, the first merge into them. Null while they are anonymous.
     /// </summary>
-    public static async Task<DateTimeOffset?> KnownSinceAsync(
+    public static async Task<EventPosition?> KnownSinceAsync(
         IMonfriDb db, IEventTimelineStore events, Guid personId, bool isContact, CancellationToken cancellationToken)
     {
         if (!isContact)
@@ -81,13 +81,14 @@ internal static class ProfileVisibility
             return null;
         }
 
-        if (await events.FirstIdentifiedAtAsync(personId, cancellationToken) is { } identified)
+        if (await events.FirstIdentifiedAsync(personId, cancellationToken) is { } identified)
         {
             return identified;
         }
 
-        return await db.ProfileMerges.AsNoTracking()
+        var merged = await db.ProfileMerges.AsNoTracking()
             .Where(m => m.WinnerId == personId && m.Outcome == Domain.Cdp.MergeOutcome.Merged)
             .OrderBy(m => m.MergedAt).Select(m => (DateTimeOffset?)m.MergedAt).FirstOrDefaultAsync(cancellationToken);
+        return merged is { } at ? new EventPosition(at) : null;
     }
 }

@@ -33,8 +33,12 @@ public sealed record TimelineItemDto(
     string? ContextJson,
     bool BeforeSignup);
 
-/// <summary>A page of the timeline; <see cref="Next"/> continues after the last item, null at the end.</summary>
-public sealed record TimelinePage(IReadOnlyList<TimelineItemDto> Items, string? Next, DateTimeOffset? KnownSince);
+/// <summary>
+/// A page of the timeline; <see cref="Next"/> continues after the last item, null at the end. For a contact,
+/// <see cref="BeforeSignup"/> counts every event before they signed up (on the first page only: it is the same on
+/// every page), however few of them are loaded.
+/// </summary>
+public sealed record TimelinePage(IReadOnlyList<TimelineItemDto> Items, string? Next, DateTimeOffset? KnownSince, BeforeSignupCounts? BeforeSignup = null);
 
 /// <summary>
 /// One person's timeline, newest first: events, activities and deal stage changes merged. <c>Kind</c> narrows
@@ -135,10 +139,11 @@ public sealed class GetProfileTimelineHandler(IMonfriDbFactory dbFactory, IEvent
             .Take(limit).ToList();
         var page = ordered.Take(query.PageSize).ToList();
         var next = ordered.Count > query.PageSize ? Cursor.Of(page[^1]) : null;
-        return new TimelinePage(page, next, knownSince);
+        var beforeSignup = person.IsContact && cursor is null ? await events.CountBeforeAsync(person.Id, knownSince, cancellationToken) : null;
+        return new TimelinePage(page, next, knownSince?.At, beforeSignup);
     }
 
-    private static TimelineItemDto ToItem(StoredEvent e, DateTimeOffset? knownSince, bool isContact)
+    private static TimelineItemDto ToItem(StoredEvent e, EventPosition? knownSince, bool isContact)
     {
         var (url, title, _) = EventContext.Page(e.PropertiesJson, e.ContextJson);
         var heading = e.Type switch
@@ -149,7 +154,8 @@ public sealed class GetProfileTimelineHandler(IMonfriDbFactory dbFactory, IEvent
             _ => e.Event ?? e.Type,
         };
         var detail = e.Type is "page" or "screen" ? url : null;
-        var beforeSignup = isContact && (knownSince is null || e.Timestamp < knownSince);
+        // By position, not time alone: anonymous events sent in the same batch as the identify share its timestamp.
+        var beforeSignup = isContact && (knownSince is null || knownSince.Precedes(e.Timestamp, e.Id));
         return new TimelineItemDto(TimelineKinds.Event, e.Id.ToString(), e.Timestamp, heading, detail, e.Type, e.Event, e.PropertiesJson, e.ContextJson, beforeSignup);
     }
 

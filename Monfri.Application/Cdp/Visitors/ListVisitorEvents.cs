@@ -23,10 +23,17 @@ public sealed record VisitorEventDto(
     string Source,
     DateTimeOffset At);
 
-/// <summary>Someone with an event in the last few minutes.</summary>
-public sealed record ActiveVisitorDto(Guid PersonId, string Who, bool Identified, DateTimeOffset LastSeenAt);
+/// <summary>
+/// Someone with an event in the last few minutes: a contact by name, an anonymous visitor by a short form of their
+/// anonymous id; <see cref="LastPage"/> is where their latest event happened.
+/// </summary>
+public sealed record ActiveVisitorDto(Guid PersonId, string Who, bool Identified, DateTimeOffset LastSeenAt, string? LastPage = null);
 
-public sealed record VisitorStreamDto(IReadOnlyList<VisitorEventDto> Events, IReadOnlyList<ActiveVisitorDto> ActiveNow);
+/// <summary>
+/// The stream, and who is active now: <see cref="ActiveCount"/> people in all, of whom the most recent
+/// <see cref="ActiveNow"/> are listed (at most <see cref="ListVisitorEventsHandler.MaxActiveListed"/>).
+/// </summary>
+public sealed record VisitorStreamDto(IReadOnlyList<VisitorEventDto> Events, IReadOnlyList<ActiveVisitorDto> ActiveNow, int ActiveCount);
 
 /// <summary>
 /// The latest events across all sources (newest first, at most <c>Limit</c>) and who is active now (an event in
@@ -39,7 +46,7 @@ public sealed class ListVisitorEventsHandler(IMonfriDbFactory dbFactory, IEventT
     : IQueryHandler<ListVisitorEventsQuery, Result<VisitorStreamDto>>
 {
     public static readonly TimeSpan ActiveWindow = TimeSpan.FromMinutes(5);
-    private const int MaxActiveListed = 100;
+    public const int MaxActiveListed = 100;
 
     public async ValueTask<Result<VisitorStreamDto>> Handle(ListVisitorEventsQuery query, CancellationToken cancellationToken)
     {
@@ -65,13 +72,29 @@ public sealed class ListVisitorEventsHandler(IMonfriDbFactory dbFactory, IEventT
                 EventContext.Campaign(e.ContextJson), sources.GetValueOrDefault(e.SourceId, "Unknown source"), e.Timestamp);
         }).ToList();
 
+        // Counted apart from the list: the list is bounded, the number on the badge must not be.
         var since = clock.GetUtcNow() - ActiveWindow;
-        var active = await db.People.AsNoTracking().Where(p => p.LastSeenAt >= since).OrderByDescending(p => p.LastSeenAt).Take(MaxActiveListed)
-            .Select(p => new { p.Id, p.IsContact, p.FirstName, p.LastName, p.Email, p.LastSeenAt }).ToListAsync(cancellationToken);
-        var activeNow = active.Select(p => new ActiveVisitorDto(
-            p.Id, p.IsContact ? Name(p.FirstName, p.LastName, p.Email) : "Anonymous visitor", p.IsContact, p.LastSeenAt!.Value)).ToList();
-        return new VisitorStreamDto(rows, activeNow);
+        var activeCount = await store.CountActiveAsync(since, cancellationToken);
+        var active = await store.ActiveAsync(since, MaxActiveListed, cancellationToken);
+        var activeIds = active.Select(a => a.PersonId).ToList();
+        var contacts = await db.People.AsNoTracking().Where(p => activeIds.Contains(p.Id) && p.IsContact)
+            .Select(p => new { p.Id, p.FirstName, p.LastName, p.Email }).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var activeNow = active.Select(a =>
+        {
+            var (url, _, _) = EventContext.Page(a.PropertiesJson, a.ContextJson);
+            return contacts.TryGetValue(a.PersonId, out var c)
+                ? new ActiveVisitorDto(a.PersonId, Name(c.FirstName, c.LastName, c.Email), true, a.LastSeenAt, url)
+                : new ActiveVisitorDto(a.PersonId, AnonymousLabel(a.AnonymousId ?? a.UserId), false, a.LastSeenAt, url);
+        }).ToList();
+        return new VisitorStreamDto(rows, activeNow, Math.Max(activeCount, activeNow.Count));
     }
+
+    /// <summary>
+    /// "3f2a9c…7be1d0": both ends of the anonymous id, enough to tell a hundred visitors apart at a glance whether
+    /// the ids are random or share a prefix (the side panel is narrow; its icon already says "anonymous").
+    /// </summary>
+    private static string AnonymousLabel(string? anonymousId) =>
+        anonymousId is { Length: > 0 } id ? id.Length > 14 ? $"{id[..6]}…{id[^6..]}" : id : "Anonymous visitor";
 
     private static string Name(string? first, string? last, string? email) =>
         $"{first} {last}".Trim() is { Length: > 0 } name ? name : email ?? "Unnamed contact";

@@ -86,6 +86,86 @@ public sealed class ProfileTimelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_sent_without_timestamps_keeps_its_order_and_what_came_before_the_identify_is_before_signup()
+    {
+        var anon = $"anon-{Guid.NewGuid():N}";
+        var userId = $"ben-{Guid.NewGuid():N}";
+        // Without timestamps every event of the batch gets the time it arrived: one timestamp for all of them.
+        var events = new List<object>();
+        for (var i = 1; i <= 8; i++)
+        {
+            events.Add(new { type = "page", anonymousId = anon, messageId = Guid.NewGuid().ToString(), properties = new { path = $"/p/{i}" } });
+        }
+
+        events.Add(new { type = "identify", anonymousId = anon, userId, messageId = Guid.NewGuid().ToString(), traits = new { email = $"{userId}@example.com" } });
+        events.Add(new { type = "track", anonymousId = anon, userId, messageId = Guid.NewGuid().ToString(), @event = "Signed Up" });
+        events.Add(new { type = "page", anonymousId = anon, userId, messageId = Guid.NewGuid().ToString(), properties = new { path = "/welcome" } });
+        await _world.SendAsync([.. events]);
+        await _world.ProcessAsync();
+        var ben = await _world.ProfileAsync(IdentityTypes.UserId, userId);
+
+        var items = await AllPagesAsync(ben.Id, pageSize: 3);
+
+        Assert.Single(items.Select(i => i.At).Distinct());
+        Assert.Equal(
+            ["Viewed /welcome", "Signed Up", "Identified", .. Enumerable.Range(1, 8).Reverse().Select(i => $"Viewed /p/{i}")],
+            items.Select(i => i.Title));
+        Assert.Equal([false, false, false, .. Enumerable.Repeat(true, 8)], items.Select(i => i.BeforeSignup));
+        var first = await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(ben.Id, PageSize: 3));
+        Assert.Equal(new BeforeSignupCounts(8, 8), first.Value.BeforeSignup);
+        var visitors = await _world.App.SendAs(_world.Admin, new ListVisitorEventsQuery(new VisitorEventFilter(UrlContains: "/p/"), 500));
+        Assert.Equal(Enumerable.Range(1, 8).Reverse().Select(i => $"/p/{i}"), visitors.Value.Events.Where(e => e.PersonId == ben.Id).Select(e => e.Url));
+    }
+
+    [Fact]
+    public async Task The_before_signup_count_is_of_every_event_before_the_signup_not_only_the_loaded_ones()
+    {
+        var alice = await AliceAsync($"alice-{Guid.NewGuid():N}");
+        var anon = $"anon-{Guid.NewGuid():N}";
+        await _world.SendAsync(CdpWorld.Page(anon, path: "/a"), CdpWorld.Track(anon, null, "Scrolled"));
+        await _world.ProcessAsync();
+
+        var first = await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(alice, PageSize: 1));
+        var second = await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(alice, After: first.Value.Next, PageSize: 1));
+        var visitor = await _world.ProfileAsync(IdentityTypes.AnonymousId, anon);
+        var anonymous = await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(visitor.Id));
+
+        Assert.DoesNotContain(first.Value.Items, i => i.BeforeSignup);
+        Assert.Equal(new BeforeSignupCounts(3, 3), first.Value.BeforeSignup);
+        Assert.Null(second.Value.BeforeSignup);
+        Assert.Null(anonymous.Value.BeforeSignup);
+    }
+
+    [Fact]
+    public async Task Device_and_locale_come_from_the_latest_event_that_carries_each_not_from_a_later_server_event()
+    {
+        var anon = $"anon-{Guid.NewGuid():N}";
+        const string Iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1";
+        await _world.SendAsync(
+            new
+            {
+                type = "page", anonymousId = anon, messageId = Guid.NewGuid().ToString(), timestamp = CdpWorld.Now(), properties = new { path = "/" },
+                context = new { userAgent = Iphone, locale = "de-DE", timezone = "Europe/Berlin", location = new { city = "Berlin", country = "Germany" } },
+            },
+            new
+            {
+                type = "track", anonymousId = anon, messageId = Guid.NewGuid().ToString(), timestamp = CdpWorld.Now(), @event = "Newsletter Opened",
+                context = new { locale = "fr-FR" },
+            },
+            new
+            {
+                type = "track", anonymousId = anon, messageId = Guid.NewGuid().ToString(), timestamp = CdpWorld.Now(), @event = "Invoice Paid",
+                context = new { library = new { name = "analytics-node", version = "6.0.0" } },
+            });
+        await _world.ProcessAsync();
+        var visitor = await _world.ProfileAsync(IdentityTypes.AnonymousId, anon);
+
+        var profile = await _world.App.SendAs(_world.Admin, new GetPersonProfileQuery(visitor.Id));
+
+        Assert.Equal(new DeviceSummary("Safari", "iOS", "fr-FR", "Europe/Berlin", "Berlin, Germany"), profile.Value.Device);
+    }
+
+    [Fact]
     public async Task An_anonymous_visitor_has_no_signup_and_shows_as_an_anonymous_visitor()
     {
         var anon = $"anon-{Guid.NewGuid():N}";
@@ -110,6 +190,9 @@ public sealed class ProfileTimelineTests : IAsyncLifetime
         Assert.Equal(["Call: Intro call"], (await AllPagesAsync(alice, 2, kind: TimelineKinds.Activity)).Select(i => i.Title));
         Assert.Equal(5, (await AllPagesAsync(alice, 2, kind: TimelineKinds.Event)).Count);
         Assert.Equal(["Signed Up"], (await AllPagesAsync(alice, 2, eventName: "Signed Up")).Select(i => i.Title));
+        Assert.Equal(["Signed Up"], (await AllPagesAsync(alice, 2, eventName: "signed up")).Select(i => i.Title));
+        Assert.Equal(["Signed Up"], (await AllPagesAsync(alice, 2, eventName: "GNED")).Select(i => i.Title));
+        Assert.Empty(await AllPagesAsync(alice, 2, eventName: "Signed_%"));
         ResultAssert.Status(ResultStatus.Invalid, await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(alice, Kind: "nonsense")));
         ResultAssert.Status(ResultStatus.Invalid, await _world.App.SendAs(_world.Admin, new GetProfileTimelineQuery(alice, After: "garbage")));
     }
@@ -156,6 +239,7 @@ public sealed class ProfileTimelineTests : IAsyncLifetime
         var byUrl = await _world.App.SendAs(_world.Admin, new ListVisitorEventsQuery(new VisitorEventFilter(UrlContains: $"{userId}/PRICING")));
         var identified = await _world.App.SendAs(_world.Admin, new ListVisitorEventsQuery(new VisitorEventFilter(IdentifiedOnly: true)));
         var ordered = await _world.App.SendAs(_world.Admin, new ListVisitorEventsQuery(new VisitorEventFilter(EventName: "Ordered", SourceId: _world.Source.Id), 5));
+        var byPartOfName = await _world.App.SendAs(_world.Admin, new ListVisitorEventsQuery(new VisitorEventFilter(EventName: "ORDER"), 500));
 
         var page = Assert.Single(byUrl.Value.Events);
         Assert.Equal((anon, false, "Pricing", "https://news.example", "newsletter / email / spring", "Website"),
@@ -163,6 +247,8 @@ public sealed class ProfileTimelineTests : IAsyncLifetime
         Assert.DoesNotContain(identified.Value.Events, e => e.Who == anon);
         Assert.Contains(identified.Value.Events, e => e.Who == "Vic" && e.Identified);
         Assert.All(ordered.Value.Events, e => Assert.Equal("Ordered", e.Event));
+        Assert.Contains(byPartOfName.Value.Events, e => e.Event == "Ordered" && e.PersonId == identified.Value.Events.First(i => i.Who == "Vic").PersonId);
+        Assert.All(byPartOfName.Value.Events, e => Assert.Contains("order", e.Event, StringComparison.OrdinalIgnoreCase));
         Assert.Contains(byUrl.Value.ActiveNow, a => a.Who == "Vic");
         Assert.Contains(byUrl.Value.ActiveNow, a => a.PersonId == page.PersonId);
     }
@@ -218,6 +304,42 @@ public sealed class ProfileTimelineTests : IAsyncLifetime
 
         ResultAssert.Status(ResultStatus.Forbidden, await _world.App.SendAs(rep, new ListVisitorEventsQuery(new VisitorEventFilter())));
         ResultAssert.Status(ResultStatus.NotFound, await _world.App.SendAs(rep, new GetPersonProfileQuery(Guid.NewGuid())));
+    }
+}
+
+/// <summary>Who is active now, in a workspace of its own: the count is of everyone, the list of the latest hundred.</summary>
+public sealed class VisitorsActiveNowTests : IAsyncLifetime
+{
+    private CdpWorld _world = null!;
+
+    public async Task InitializeAsync() => _world = await CdpWorld.StartAsync(nameof(VisitorsActiveNowTests));
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public async Task Active_now_counts_everyone_with_an_event_in_the_last_five_minutes_and_lists_the_latest_hundred_apart()
+    {
+        var visitors = Enumerable.Range(1, 130).Select(i => $"{i:D3}-{Guid.NewGuid():N}").ToList();
+        await _world.SendAsync([.. visitors.Select((anon, i) => new
+        {
+            type = "page", anonymousId = anon, messageId = Guid.NewGuid().ToString(), timestamp = CdpWorld.Now(), properties = new { url = $"https://shop.test/p/{i + 1}" },
+        })]);
+        await _world.SendAsync(new
+        {
+            type = "page", anonymousId = $"gone-{Guid.NewGuid():N}", messageId = Guid.NewGuid().ToString(),
+            timestamp = DateTimeOffset.UtcNow.AddMinutes(-10).ToString("O"), properties = new { url = "https://shop.test/old" },
+        });
+        await _world.ProcessAsync();
+
+        var stream = await _world.App.SendAs(_world.Admin, new ListVisitorEventsQuery(new VisitorEventFilter()));
+
+        Assert.Equal(130, stream.Value.ActiveCount);
+        Assert.Equal(ListVisitorEventsHandler.MaxActiveListed, stream.Value.ActiveNow.Count);
+        Assert.Equal(100, stream.Value.ActiveNow.Select(a => a.Who).Distinct().Count());
+        // The latest first: visitors 130 down to 31, each with where they were.
+        var latest = stream.Value.ActiveNow[0];
+        Assert.Equal(($"130-{visitors[129][4..6]}…{visitors[129][^6..]}", false, "https://shop.test/p/130"), (latest.Who, latest.Identified, latest.LastPage));
+        Assert.DoesNotContain(stream.Value.ActiveNow, a => a.LastPage == "https://shop.test/old");
     }
 }
 

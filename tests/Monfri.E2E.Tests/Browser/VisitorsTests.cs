@@ -104,5 +104,13 @@ public sealed class VisitorsTests(VisitorsAppFixture fixture) : IClassFixture<Vi
         await divider.WaitForAsync();
         Assert.Contains("2 page views while anonymous", await divider.TextContentAsync() ?? "", StringComparison.Ordinal);
         Assert.Equal(2, await page.Locator("[data-testid=timeline-item][data-before-signup=true]").CountAsync());
+
+        // The divider once made the page three windows wide (its rules were width 100% and did not shrink).
+        foreach (var width in new[] { 1440, 1024 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            var size = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            Assert.True(size[0] <= size[1], $"At {width} px the page is {size[0]} px wide");
+        }
     }
 }
