@@ -37,6 +37,12 @@ public interface ISourceDebugFeed
     void Record(Guid sourceId, IReadOnlyList<DebugEvent> events);
 
     IReadOnlyList<DebugEvent> Recent(Guid sourceId);
+
+    /// <summary>
+    /// Drops the rows that mention any of <paramref name="identifiers"/> (after a privacy deletion), here and on
+    /// the open debuggers of this node; returns how many rows went.
+    /// </summary>
+    Task<int> ForgetAsync(IReadOnlyCollection<string> identifiers, CancellationToken cancellationToken);
 }
 
 /// <summary>One stored event as the profile timeline and the REST API show it.</summary>
