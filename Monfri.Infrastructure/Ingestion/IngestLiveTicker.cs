@@ -105,14 +105,11 @@ public sealed class IngestLiveTicker(ILiveFeed feed, ILogger<IngestLiveTicker> l
 
         foreach (var source in touched)
         {
-            await feed.PublishAsync($"source:{source}", SourceReset, null, cancellationToken);
+            await feed.PublishAsync($"source:{source}", SourceDebugLive.Reset, null, cancellationToken);
         }
 
         return removed;
     }
-
-    /// <summary>The live update that makes an open debugger read its rows again.</summary>
-    public const string SourceReset = "source.reset";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -155,7 +152,7 @@ public sealed class IngestLiveTicker(ILiveFeed feed, ILogger<IngestLiveTicker> l
 
             foreach (var (source, events) in debug)
             {
-                await feed.PublishAsync($"source:{source}", "source.events", events, cancellationToken);
+                await feed.PublishAsync($"source:{source}", SourceDebugLive.Events, events, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -31,6 +31,16 @@ public interface IIngestIntake
     Task AppendAsync(Guid sourceId, DateTimeOffset receivedAt, byte[] eventsJson, int count, CancellationToken cancellationToken);
 }
 
+/// <summary>The live updates of a source debugger (topic <c>source:{id}</c>).</summary>
+public static class SourceDebugLive
+{
+    /// <summary>Rows that arrived (data: the rows, oldest first).</summary>
+    public const string Events = "source.events";
+
+    /// <summary>Rows went (a privacy deletion): read them again.</summary>
+    public const string Reset = "source.reset";
+}
+
 /// <summary>The last events each source received, with their validation result, for the source debugger.</summary>
 public interface ISourceDebugFeed
 {

@@ -19,6 +19,7 @@ using Monfri.Application.Tests.Cdp;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
 using Monfri.Domain.Privacy;
+using Monfri.Infrastructure.Privacy;
 using Monfri.Infrastructure.Traits;
 using Monfri.TestSupport;
 using Npgsql;
@@ -196,6 +197,9 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         Assert.True(await emails.IsSuppressedAsync(person.Email.ToUpperInvariant(), CancellationToken.None));
         Assert.False(await emails.IsSuppressedAsync($"someone.else.{Guid.NewGuid():N}@privacy.test", CancellationToken.None));
         Assert.Equal(0, await _world.ScalarAsync($"SELECT count(*) FROM cdp_suppressions WHERE key LIKE '%{person.AnonymousId}%'"));
+        // The source debugger says their next event is dropped, though collection accepts it.
+        var (next, _) = EventBatchParser.Parse(JsonSerializer.SerializeToUtf8Bytes(new { batch = new[] { CdpWorld.Page(person.AnonymousId), CdpWorld.Page(stranger) } }), null, DateTimeOffset.UtcNow);
+        Assert.Equal([true, false], _world.App.Get<SuppressionList>().MarkSuppressed(next!.Debug).Select(r => r.Suppressed));
     }
 
     [Fact]
