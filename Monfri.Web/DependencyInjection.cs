@@ -25,7 +25,9 @@ public static class DependencyInjection
         services.AddMonfriMediator();
         services.AddMonfriAuthentication(configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Bottom right: most pages keep their main action at the top right (New contact, New source…), which
+        // MudBlazor's default top-right toasts covered for their whole duration.
+        services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddSignalR();
         services.AddSingleton<LiveHubSubscriptions>();
         services.AddScoped<CircuitReconnects>();

@@ -20,7 +20,7 @@ public sealed class IngestLiveTicker(ILiveFeed feed, ILogger<IngestLiveTicker> l
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
     private const int Samples = 20;
     private const int MaxProfilesPerTick = 500;
-    private const int DebugRing = 100;
+    private const int DebugRing = DebugEvent.KeptPerSource;
 
     private readonly Lock _gate = new();
     private long _events;
@@ -59,10 +59,10 @@ public sealed class IngestLiveTicker(ILiveFeed feed, ILogger<IngestLiveTicker> l
 
     public void Record(Guid sourceId, IReadOnlyList<DebugEvent> events)
     {
-        var ring = _rings.GetOrAdd(sourceId, _ => []);
-        _rings[sourceId] = [.. events.TakeLast(DebugRing).Reverse(), .. ring.Take(DebugRing - Math.Min(events.Count, DebugRing))];
         lock (_gate)
         {
+            var ring = _rings.GetOrAdd(sourceId, _ => []);
+            _rings[sourceId] = [.. events.TakeLast(DebugRing).Reverse(), .. ring.Take(DebugRing - Math.Min(events.Count, DebugRing))];
             var pending = _debug.TryGetValue(sourceId, out var list) ? list : _debug[sourceId] = [];
             pending.AddRange(events.TakeLast(Samples));
             if (pending.Count > Samples)
@@ -73,6 +73,43 @@ public sealed class IngestLiveTicker(ILiveFeed feed, ILogger<IngestLiveTicker> l
     }
 
     public IReadOnlyList<DebugEvent> Recent(Guid sourceId) => _rings.TryGetValue(sourceId, out var ring) ? ring : [];
+
+    /// <summary>
+    /// Drops the rows mentioning the identifiers from every ring and from the samples not yet published, and
+    /// tells the open debuggers of those sources to read their rows again. Rings are per node (each holds what
+    /// its node collected); the eraser calls this on the node that ran the deletion.
+    /// </summary>
+    public async Task<int> ForgetAsync(IReadOnlyCollection<string> identifiers, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        var touched = new List<Guid>();
+        lock (_gate)
+        {
+            // Under the gate so a concurrent Record of the same source cannot put back a ring read before the purge.
+            foreach (var (source, ring) in _rings)
+            {
+                var kept = ring.Where(e => !e.Mentions(identifiers, Privacy.PrivacyKeys.MinSubstringLength)).ToArray();
+                if (kept.Length < ring.Length)
+                {
+                    _rings[source] = kept;
+                    removed += ring.Length - kept.Length;
+                    touched.Add(source);
+                }
+            }
+
+            foreach (var pending in _debug.Values)
+            {
+                pending.RemoveAll(e => e.Mentions(identifiers, Privacy.PrivacyKeys.MinSubstringLength));
+            }
+        }
+
+        foreach (var source in touched)
+        {
+            await feed.PublishAsync($"source:{source}", SourceDebugLive.Reset, null, cancellationToken);
+        }
+
+        return removed;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -115,7 +152,7 @@ public sealed class IngestLiveTicker(ILiveFeed feed, ILogger<IngestLiveTicker> l
 
             foreach (var (source, events) in debug)
             {
-                await feed.PublishAsync($"source:{source}", "source.events", events, cancellationToken);
+                await feed.PublishAsync($"source:{source}", SourceDebugLive.Events, events, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

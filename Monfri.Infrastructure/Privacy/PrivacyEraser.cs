@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Monfri.Application.Cdp.Common;
+using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
 using Monfri.Domain.Privacy;
 using Monfri.Infrastructure.Ingestion;
@@ -25,7 +27,7 @@ namespace Monfri.Infrastructure.Privacy;
 /// data: they start a new profile unless the person is also suppressed.
 /// </para>
 /// </summary>
-internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, TimeProvider clock, ILogger<PrivacyEraser> logger)
+internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, ISourceDebugFeed debugger, TimeProvider clock, ILogger<PrivacyEraser> logger)
 {
     private const string Erased = "[erased]";
 
@@ -51,6 +53,8 @@ internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, 
             request.CompleteWithNoData(counts, clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            // Nothing stored, but a refused or suppressed event may still be on show in the debugger.
+            await ForgetInDebuggerAsync([asked.Value]);
             return;
         }
 
@@ -64,6 +68,8 @@ internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, 
 
         counts["events"] = await ExecuteAsync(connection, "DELETE FROM cdp_events WHERE person_id = ANY($1)", cancellationToken, P(people));
         counts["traits"] = await ExecuteAsync(connection, "DELETE FROM cdp_profile_traits WHERE person_id = ANY($1)", cancellationToken, P(people));
+        counts["otherEventsRedacted"] = await RedactOtherPeoplesEventsAsync(connection, identities, cancellationToken);
+        counts["otherTraitsRedacted"] = await RedactJsonAsync(connection, "cdp_profile_traits", "traits", JsonSafe(identities), cancellationToken);
         counts["identities"] = await ExecuteAsync(connection, "DELETE FROM cdp_identities WHERE person_id = ANY($1)", cancellationToken, P(people));
         counts["activities"] = await ExecuteAsync(connection, "DELETE FROM activities WHERE person_id = ANY($1)", cancellationToken, P(people));
         counts["dealLinks"] = await ExecuteAsync(connection, "DELETE FROM deal_contacts WHERE person_id = ANY($1)", cancellationToken, P(people));
@@ -90,7 +96,27 @@ internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, 
             $"Privacy deletion completed (request {request.Id}): " + string.Join(", ", counts.Where(c => c.Value > 0).Select(c => $"{c.Key} {c.Value.ToString(CultureInfo.InvariantCulture)}"))));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Privacy request {RequestId}: person erased ({Events} events, {Identities} identities)", request.Id, counts["events"], counts["identities"]);
+        var debuggerRows = await ForgetInDebuggerAsync(values);
+        logger.LogInformation("Privacy request {RequestId}: person erased ({Events} events, {Identities} identities, {DebuggerRows} debugger rows)",
+            request.Id, counts["events"], counts["identities"], debuggerRows);
+    }
+
+    /// <summary>
+    /// The source debugger holds each source's last events in memory, outside the transaction: they go once the
+    /// deletion has committed. Only this node's rows (each node keeps what it collected; another node's age out
+    /// as its traffic replaces them — decision 011). The request is complete whatever happens here.
+    /// </summary>
+    private async Task<int> ForgetInDebuggerAsync(IReadOnlyCollection<string> identifiers)
+    {
+        try
+        {
+            return await debugger.ForgetAsync(identifiers, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not drop erased identifiers from the source debugger");
+            return 0;
+        }
     }
 
     /// <summary>
@@ -207,6 +233,53 @@ internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, 
             return identities.Any(i => i.Value.Length >= PrivacyKeys.MinSubstringLength && text.Contains(i.Value, StringComparison.Ordinal));
         }
     }
+
+    /// <summary>
+    /// Events stored on someone else can still carry the person's identifiers: another user signed in on their
+    /// device (the link was refused, so the event is the other user's, with the person's anonymous id on it), or
+    /// a property that names them. Those events stay — they are the other person's — with the identifier gone:
+    /// id columns holding it become null, and its mentions in properties/traits and context become
+    /// <c>[erased]</c>. This scans every event (there is no index on the id columns or the JSON); deletions are
+    /// rare background jobs, and the promise is that no row mentions the person afterwards.
+    /// </summary>
+    private static async Task<long> RedactOtherPeoplesEventsAsync(NpgsqlConnection connection, IReadOnlyCollection<(string Type, string Value)> identities, CancellationToken cancellationToken)
+    {
+        var userIds = identities.Where(i => i.Type == IdentityTypes.UserId).Select(i => i.Value).ToArray();
+        var anonymousIds = identities.Where(i => i.Type == IdentityTypes.AnonymousId).Select(i => i.Value).ToArray();
+        var pattern = new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)Pattern(JsonSafe(identities)) ?? DBNull.Value };
+        return await ExecuteAsync(connection,
+            """
+            UPDATE cdp_events e SET
+                user_id = CASE WHEN e.user_id = ANY($1) THEN NULL ELSE e.user_id END,
+                anonymous_id = CASE WHEN e.anonymous_id = ANY($2) THEN NULL ELSE e.anonymous_id END,
+                properties = CASE WHEN e.properties::text ~ $3 THEN regexp_replace(e.properties::text, $3, '[erased]', 'g')::jsonb ELSE e.properties END,
+                context = CASE WHEN e.context::text ~ $3 THEN regexp_replace(e.context::text, $3, '[erased]', 'g')::jsonb ELSE e.context END
+            WHERE e.user_id = ANY($1) OR e.anonymous_id = ANY($2) OR e.properties::text ~ $3 OR e.context::text ~ $3
+            """, cancellationToken, P(userIds), P(anonymousIds), pattern);
+    }
+
+    /// <summary>Replaces the identifiers inside a jsonb column of every row that mentions one (other people's rows: the person's own are gone).</summary>
+    private static async Task<long> RedactJsonAsync(NpgsqlConnection connection, string table, string column, string[] terms, CancellationToken cancellationToken) =>
+        Pattern(terms) is not { } pattern ? 0 : await ExecuteAsync(connection,
+            $"UPDATE {table} SET {column} = regexp_replace({column}::text, $1, '[erased]', 'g')::jsonb WHERE {column}::text ~ $1", cancellationToken, P(pattern));
+
+    /// <summary>
+    /// The identifiers that can be replaced inside jsonb text without breaking it: long enough to be unambiguous
+    /// (<see cref="PrivacyKeys.MinSubstringLength"/>) and without the characters jsonb escapes when it prints a
+    /// string (quotes, backslashes, control characters) — so the printed text holds them as is.
+    /// </summary>
+    private static string[] JsonSafe(IEnumerable<(string Type, string Value)> identities) =>
+        identities.Select(i => i.Value)
+            .Where(v => v.Length >= PrivacyKeys.MinSubstringLength && !v.Any(c => c is '"' or '\\' || char.IsControl(c)))
+            .Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// A PostgreSQL regular expression matching any of the terms literally (every character that is not a letter
+    /// or digit escaped, which an ARE reads as that character); null when there is none.
+    /// </summary>
+    private static string? Pattern(string[] terms) =>
+        terms.Length == 0 ? null
+        : string.Join('|', terms.OrderByDescending(t => t.Length).Select(t => string.Concat(t.Select(c => char.IsAsciiLetterOrDigit(c) || c > 127 ? c.ToString() : "\\" + c))));
 
     /// <summary>History entries of other records (deals, companies, other contacts) that mention the person keep their place, with the mention replaced.</summary>
     private static async Task<long> RedactAuditAsync(NpgsqlConnection connection, string[] terms, CancellationToken cancellationToken)

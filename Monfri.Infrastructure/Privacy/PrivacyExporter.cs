@@ -10,7 +10,7 @@ namespace Monfri.Infrastructure.Privacy;
 
 /// <summary>
 /// Writes everything Monfri holds about a person as one JSON document (right of access): profile, identities,
-/// identify traits, activities, linked deals, merge records, the history of their record, emails sent and every event. The document is built
+/// identify traits, computed traits and built-in stats, activities, linked deals, merge records, the history of their record, emails sent and every event. The document is built
 /// from one consistent snapshot, written to a temporary file as it is read (events row by row, so a person with
 /// 100,000 events never becomes one string) and then streamed into <c>privacy_exports</c>.
 /// </summary>
@@ -88,6 +88,22 @@ internal sealed class PrivacyExporter(IDbContextFactory<MonfriDbContext> factory
 
         json.WritePropertyName("traits");
         json.WriteRawValue(await ScalarJsonAsync(connection, "SELECT traits FROM cdp_profile_traits WHERE person_id = $1", personId, cancellationToken) ?? "{}");
+
+        // Computed traits are derived from the events, but they are data held about the person all the same (and
+        // what segments and personalisation act on), so the export names each by its key with its definition's name.
+        json.WritePropertyName("computedTraits");
+        json.WriteRawValue(await ScalarJsonAsync(connection,
+            """
+            SELECT jsonb_build_object(
+                'traits', coalesce((
+                    SELECT jsonb_object_agg(t.key, jsonb_build_object('name', t.name, 'kind', t.kind, 'value', v.value) ORDER BY t.key)
+                    FROM cdp_trait_values v JOIN cdp_computed_traits t ON t.id = v.trait_id WHERE v.person_id = $1), '{}'::jsonb),
+                'firstTouch', (SELECT jsonb_build_object('at', s.first_touch_at, 'source', s.first_touch_source, 'medium', s.first_touch_medium,
+                    'campaign', s.first_touch_campaign) FROM cdp_profile_stats s WHERE s.person_id = $1 AND s.first_touch_at IS NOT NULL),
+                'lastTouch', (SELECT jsonb_build_object('at', s.last_touch_at, 'source', s.last_touch_source, 'medium', s.last_touch_medium,
+                    'campaign', s.last_touch_campaign) FROM cdp_profile_stats s WHERE s.person_id = $1 AND s.last_touch_at IS NOT NULL),
+                'totalEvents', (SELECT count(*) FROM cdp_events e WHERE e.person_id = $1))
+            """, personId, cancellationToken) ?? "{}");
 
         counts["activities"] = await WriteArrayAsync(json, "activities", connection,
             "SELECT to_jsonb(a)::text FROM activities a WHERE a.person_id = $1 ORDER BY a.occurred_at, a.id", personId, cancellationToken);

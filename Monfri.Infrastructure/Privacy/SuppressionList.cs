@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Monfri.Application.Cdp.Collection;
 using Monfri.Application.Privacy;
 using Monfri.Domain.Cdp;
 using Monfri.Infrastructure.Ingestion;
@@ -95,6 +96,24 @@ public sealed class SuppressionList(NpgsqlDataSource dataSource, TimeProvider cl
         await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM cdp_suppressions WHERE key = ANY($1))", connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = identities.Select(i => PrivacyKeys.Hash(i.Type, i.Value)).ToArray() });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Marks the accepted debugger rows whose user id or anonymous id is suppressed, as far as this node knows:
+    /// the list as its workers last read it (no database read on the collection path), so it may be a few seconds
+    /// old, and it is empty on a node that runs no workers. Emails and external ids are only checked by the worker.
+    /// </summary>
+    public IReadOnlyList<DebugEvent> MarkSuppressed(IReadOnlyList<DebugEvent> rows)
+    {
+        var keys = _snapshot.Keys;
+        if (keys.Count == 0)
+        {
+            return rows;
+        }
+
+        bool Suppressed(string type, string? value) => value is not null && keys.Contains(PrivacyKeys.Hash(type, value));
+        return rows.Select(r => r.Error is null && (Suppressed(IdentityTypes.UserId, r.UserId) || Suppressed(IdentityTypes.AnonymousId, r.AnonymousId))
+            ? r with { Suppressed = true } : r).ToList();
     }
 
     /// <summary>Makes the next filter re-read the table (after a suppression was added or lifted on this node).</summary>

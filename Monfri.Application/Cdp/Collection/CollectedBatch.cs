@@ -3,8 +3,66 @@ namespace Monfri.Application.Cdp.Collection;
 /// <summary>One event of a request that was refused, with its position in the request and why.</summary>
 public sealed record RejectedEvent(int Index, string Reason);
 
-/// <summary>What the debugger shows for each event of a request: accepted or not, and why.</summary>
-public sealed record DebugEvent(int Index, string? Type, string? Name, string? MessageId, string? UserId, string? AnonymousId, string? Error, DateTimeOffset ReceivedAt);
+/// <summary>
+/// What the debugger shows for each event of a request: accepted or not, and why, with what could be read of it
+/// (also of a rejected one). A request refused as a whole (not JSON, no batch, too large) is one row with
+/// <see cref="Index"/> <see cref="WholeRequestIndex"/>.
+/// </summary>
+public sealed record DebugEvent(int Index, string? Type, string? Name, string? MessageId, string? UserId, string? AnonymousId, string? Error, DateTimeOffset ReceivedAt)
+{
+    public const int WholeRequestIndex = -1;
+
+    /// <summary>At most this many characters of an event's JSON are kept for the debugger (rows are held in memory and sent live).</summary>
+    public const int MaxPayloadChars = 8 * 1024;
+
+    /// <summary>The event's JSON as received (or the start of a refused request's body), cut at <see cref="MaxPayloadChars"/>.</summary>
+    public string? Payload { get; init; }
+
+    /// <summary>Accepted, but it carries a suppressed identifier, so the worker drops it (known on this node's cached list).</summary>
+    public bool Suppressed { get; init; }
+
+    public bool IsWholeRequest => Index == WholeRequestIndex;
+
+    /// <summary>How many rows of each source the debugger keeps (so only that many of a request need a payload).</summary>
+    public const int KeptPerSource = 100;
+
+    /// <summary>A debugger row for a request refused before its events could be read.</summary>
+    public static DebugEvent ForRequest(string reason, ReadOnlySpan<byte> body, DateTimeOffset receivedAt) =>
+        new(WholeRequestIndex, null, null, null, null, null, reason, receivedAt) { Payload = body.IsEmpty ? null : PayloadOf(body) };
+
+    /// <summary>The start of <paramref name="utf8"/> as text (invalid bytes replaced), cut at <see cref="MaxPayloadChars"/>, saying so.</summary>
+    public static string PayloadOf(ReadOnlySpan<byte> utf8)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(utf8[..Math.Min(utf8.Length, MaxPayloadChars + 1)]);
+        return text.Length <= MaxPayloadChars && utf8.Length <= MaxPayloadChars ? text : text[..Math.Min(text.Length, MaxPayloadChars)] + " …(cut)";
+    }
+
+    /// <summary>
+    /// Whether the row mentions one of <paramref name="identifiers"/>: an id field holding one exactly, or (one
+    /// long enough to be unambiguous) its text anywhere in the name, reason or payload, as is or JSON-escaped.
+    /// </summary>
+    public bool Mentions(IReadOnlyCollection<string> identifiers, int minSubstringLength)
+    {
+        foreach (var id in identifiers)
+        {
+            if (id == UserId || id == AnonymousId)
+            {
+                return true;
+            }
+
+            if (id.Length >= minSubstringLength)
+            {
+                var escaped = System.Text.Json.JsonEncodedText.Encode(id).ToString();
+                if (new[] { Name, Error, Payload }.Any(text => text is not null && (text.Contains(id, StringComparison.Ordinal) || text.Contains(escaped, StringComparison.Ordinal))))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}
 
 /// <summary>
 /// A parsed collection request: the accepted events, normalised and serialised as one JSON array (what goes
@@ -17,5 +75,8 @@ public sealed record CollectedBatch(
     IReadOnlyList<DebugEvent> Debug,
     string? BodyWriteKey);
 
-/// <summary>A request that cannot be processed at all (answered 400, as clients expect).</summary>
-public sealed record CollectionFailure(string Message);
+/// <summary>
+/// A request that cannot be processed at all (answered 400, as clients expect), with the body's
+/// <c>writeKey</c> when it could be read (so the refusal can be shown in that source's debugger).
+/// </summary>
+public sealed record CollectionFailure(string Message, string? BodyWriteKey = null);

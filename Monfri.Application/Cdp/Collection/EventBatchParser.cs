@@ -52,13 +52,13 @@ public static class EventBatchParser
 
             if (!root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
             {
-                return (null, new("A batch needs a \"batch\" array of events."));
+                return (null, new("A batch needs a \"batch\" array of events.", writeKey));
             }
 
             var count = batch.GetArrayLength();
             if (count > CollectionLimits.MaxBatchEvents)
             {
-                return (null, new($"A batch holds at most {CollectionLimits.MaxBatchEvents:N0} events; this one has {count:N0}."));
+                return (null, new($"A batch holds at most {CollectionLimits.MaxBatchEvents:N0} events; this one has {count:N0}.", writeKey));
             }
 
             var sentAt = root.TryGetProperty("sentAt", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
@@ -92,18 +92,29 @@ public static class EventBatchParser
                 error = "The event contains text that is not valid UTF-8.";
             }
 
-            name = error is null && e.ValueKind == JsonValueKind.Object && e.TryGetProperty(type == "track" ? "event" : "name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            if (error is not null && e.ValueKind == JsonValueKind.Object)
+            {
+                // Validation stops at the first problem; the debugger still shows what the event says it is.
+                type ??= Text(e, "type")?.Trim().ToLowerInvariant();
+                userId ??= Text(e, "userId");
+                anonymousId ??= Text(e, "anonymousId");
+                messageId ??= Text(e, "messageId");
+            }
+
+            name = e.ValueKind == JsonValueKind.Object ? Text(e, type == "track" ? "event" : "name") : null;
+            // Only the last rows of a request can stay in the debugger: the others need no copy of their JSON.
+            var payload = i >= events.Count - DebugEvent.KeptPerSource ? DebugEvent.PayloadOf(JsonMarshal.GetRawUtf8Value(e)) : null;
             if (error is not null)
             {
                 rejected.Add(new(i, error));
-                debug.Add(new(i, type, name, messageId, userId, anonymousId, error, receivedAt));
+                debug.Add(new(i, type, name, messageId, userId, anonymousId, error, receivedAt) { Payload = payload });
                 continue;
             }
 
             messageId ??= $"monfri-{Guid.CreateVersion7(receivedAt):N}";
             WriteNormalized(writer, e, type!, userId, anonymousId, messageId, batchSentAt, batchContext, batchIntegrations, received);
             accepted++;
-            debug.Add(new(i, type, name, messageId, userId, anonymousId, null, receivedAt));
+            debug.Add(new(i, type, name, messageId, userId, anonymousId, null, receivedAt) { Payload = payload });
         }
 
         writer.WriteEndArray();
@@ -287,6 +298,19 @@ public static class EventBatchParser
                 return true;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>A string property, if the event has one that is valid text; for the debugger's best-effort reading.</summary>
+    private static string? Text(JsonElement e, string name)
+    {
+        try
+        {
+            return e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // not valid UTF-8
         }
     }
 

@@ -31,12 +31,28 @@ public interface IIngestIntake
     Task AppendAsync(Guid sourceId, DateTimeOffset receivedAt, byte[] eventsJson, int count, CancellationToken cancellationToken);
 }
 
+/// <summary>The live updates of a source debugger (topic <c>source:{id}</c>).</summary>
+public static class SourceDebugLive
+{
+    /// <summary>Rows that arrived (data: the rows, oldest first).</summary>
+    public const string Events = "source.events";
+
+    /// <summary>Rows went (a privacy deletion): read them again.</summary>
+    public const string Reset = "source.reset";
+}
+
 /// <summary>The last events each source received, with their validation result, for the source debugger.</summary>
 public interface ISourceDebugFeed
 {
     void Record(Guid sourceId, IReadOnlyList<DebugEvent> events);
 
     IReadOnlyList<DebugEvent> Recent(Guid sourceId);
+
+    /// <summary>
+    /// Drops the rows that mention any of <paramref name="identifiers"/> (after a privacy deletion), here and on
+    /// the open debuggers of this node; returns how many rows went.
+    /// </summary>
+    Task<int> ForgetAsync(IReadOnlyCollection<string> identifiers, CancellationToken cancellationToken);
 }
 
 /// <summary>One stored event as the profile timeline and the REST API show it.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Monfri.Application.Cdp.Collection;
 using Monfri.Application.Cdp.Common;
 using Monfri.Infrastructure.Ingestion;
+using Monfri.Infrastructure.Privacy;
 using Npgsql;
 
 namespace Monfri.Web.Endpoints.Collect;
@@ -147,7 +148,8 @@ public static class CollectEndpoints
 
 /// <summary>One collection request, from limits and key to the durable append.</summary>
 public sealed class CollectHandler(
-    ISourceDirectory sources, IIngestIntake intake, ISourceDebugFeed debug, IOptions<IngestOptions> options, TimeProvider clock, ILogger<CollectHandler> logger)
+    ISourceDirectory sources, IIngestIntake intake, ISourceDebugFeed debug, SuppressionList suppression, IOptions<IngestOptions> options, TimeProvider clock,
+    ILogger<CollectHandler> logger)
 {
     private readonly SemaphoreSlim _inFlight = new(options.Value.MaxConcurrentRequests);
 
@@ -189,13 +191,14 @@ public sealed class CollectHandler(
         var (body, readError) = await CollectBody.ReadAsync(http.Request, http.RequestAborted);
         if (readError is not null)
         {
-            return Answer(400, readError);
+            return Refused(source, readError, default, receivedAt);
         }
 
         var (batch, failure) = EventBatchParser.Parse(body, type, receivedAt);
         if (failure is not null)
         {
-            return Answer(400, failure.Message);
+            source ??= failure.BodyWriteKey is { Length: > 0 } key ? await sources.FindAsync(key, http.RequestAborted) : null;
+            return Refused(source, failure.Message, body.Span, receivedAt);
         }
 
         if (source is null)
@@ -209,7 +212,9 @@ public sealed class CollectHandler(
 
         if (!source.AllowsOrigin(NullIfEmpty(http.Request.Headers.Origin.ToString())))
         {
-            return Answer(403, "This source does not accept events from this origin.");
+            const string notAllowed = "This source does not accept events from this origin.";
+            debug.Record(source.Id, [DebugEvent.ForRequest($"{notAllowed} ({http.Request.Headers.Origin})", body.Span, receivedAt)]);
+            return Answer(403, notAllowed);
         }
 
         if (batch!.AcceptedCount > 0)
@@ -217,7 +222,7 @@ public sealed class CollectHandler(
             await intake.AppendAsync(source.Id, receivedAt, batch.AcceptedJson, batch.AcceptedCount, http.RequestAborted);
         }
 
-        debug.Record(source.Id, batch.Debug);
+        debug.Record(source.Id, suppression.MarkSuppressed(batch.Debug));
         if (type is not null && batch.Rejected.Count > 0)
         {
             return Answer(400, batch.Rejected[0].Reason);
@@ -226,6 +231,20 @@ public sealed class CollectHandler(
         return batch.Rejected.Count == 0
             ? Results.Json(new { success = true })
             : Results.Json(new { success = true, accepted = batch.AcceptedCount, rejected = batch.Rejected.Select(r => new { index = r.Index, reason = r.Reason }) });
+    }
+
+    /// <summary>
+    /// A request refused as a whole (400): shown as one row in the source's debugger — only when its write key
+    /// named an enabled source, so a stranger's garbage never shows up in anyone's debugger.
+    /// </summary>
+    private IResult Refused(SourceKey? source, string reason, ReadOnlySpan<byte> body, DateTimeOffset receivedAt)
+    {
+        if (source is { Enabled: true })
+        {
+            debug.Record(source.Id, [DebugEvent.ForRequest(reason, body, receivedAt)]);
+        }
+
+        return Answer(400, reason);
     }
 
     /// <summary>Basic auth: the write key is the user name, the password empty (a missing colon is tolerated).</summary>

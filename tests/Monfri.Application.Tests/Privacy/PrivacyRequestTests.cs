@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Monfri.Application.Cdp.Collection;
+using Monfri.Application.Cdp.Common;
+using Monfri.Application.Cdp.Traits;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Crm.Activities.LogActivity;
 using Monfri.Application.Crm.Contacts;
@@ -16,6 +19,8 @@ using Monfri.Application.Tests.Cdp;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
 using Monfri.Domain.Privacy;
+using Monfri.Infrastructure.Privacy;
+using Monfri.Infrastructure.Traits;
 using Monfri.TestSupport;
 using Npgsql;
 
@@ -38,6 +43,10 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
     [Fact]
     public async Task An_export_holds_the_profile_identities_traits_events_activities_and_deals_of_the_person()
     {
+        var pageViews = $"page_views_{Guid.NewGuid():N}"[..20];
+        var trait = await _world.App.SendAs(Admin, new CreateComputedTraitCommand(new ComputedTraitInput { Key = pageViews, Name = "Page views", Kind = TraitKind.EventCount, EventType = "page" }));
+        Assert.True(trait.IsSuccess, trait.ErrorMessage);
+        await _world.App.Get<TraitBackfill>().RunOnceAsync(CancellationToken.None);
         var person = await KnownPersonAsync("exp");
 
         var request = await RunAsync(PrivacyRequestKind.Export, IdentityTypes.UserId, person.UserId);
@@ -55,6 +64,12 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         Assert.Contains((IdentityTypes.UserId, person.UserId), identities);
         Assert.Contains((IdentityTypes.Email, person.Email), identities);
         Assert.Equal("pro", root.GetProperty("traits").GetProperty("plan").GetString());
+        var computed = root.GetProperty("computedTraits");
+        Assert.Equal(("Page views", 2), (computed.GetProperty("traits").GetProperty(pageViews).GetProperty("name").GetString(),
+            computed.GetProperty("traits").GetProperty(pageViews).GetProperty("value").GetInt32()));
+        Assert.Equal("(none)", computed.GetProperty("firstTouch").GetProperty("medium").GetString());
+        Assert.Equal(JsonValueKind.Object, computed.GetProperty("lastTouch").ValueKind);
+        Assert.Equal(3, computed.GetProperty("totalEvents").GetInt32());
         // Two page views before the sign-up (on the anonymous profile, merged in since) and the identify.
         Assert.Equal(["page", "page", "identify"], root.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
         Assert.Equal("Discovery call", Assert.Single(root.GetProperty("activities").EnumerateArray()).GetProperty("subject").GetString());
@@ -88,6 +103,21 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
             Assert.True(updated.IsSuccess, updated.ErrorMessage);
         }
 
+        // Someone else signed in on their device: the anonymous id links them, the user ids keep them apart, so
+        // Sam's identify (with the person's anonymous id, and naming them in a trait) is Sam's and stays.
+        var sam = $"sam-{person.Tag}";
+        await _world.SendAsync(CdpWorld.Identify(person.AnonymousId, sam, new { firstName = "Sam", referredBy = person.Email }));
+        await _world.ProcessAsync();
+        Assert.NotEqual(person.Id, (await _world.ProfileAsync(IdentityTypes.UserId, sam)).Id);
+        // The source debugger shows the last events, theirs among them.
+        var debugger = _world.App.Get<ISourceDebugFeed>();
+        var watcher = $"anon-watcher-{Guid.NewGuid():N}";
+        var (seen, _) = EventBatchParser.Parse(JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            batch = new[] { CdpWorld.Track(person.AnonymousId, null, "Viewed Pricing"), CdpWorld.Page(watcher), CdpWorld.Track(null, person.UserId, "Logged In") },
+        }), null, DateTimeOffset.UtcNow);
+        debugger.Record(_world.Source.Id, seen!.Debug);
+
         // An earlier export: its document holds everything about them.
         Assert.Equal(PrivacyRequestStatus.Completed, (await RunAsync(PrivacyRequestKind.Export, IdentityTypes.Email, person.Email)).Status);
         // Accepted but not processed yet when the deletion runs, in one request with someone else's event.
@@ -115,6 +145,10 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         Assert.Equal((3, 1, 1, 1), (deletion.Counts["events"], deletion.Counts["activities"], deletion.Counts["dealLinks"], deletion.Counts["intakeEvents"]));
         var mentions = await MentionsAsync(terms);
         Assert.True(mentions.Count == 0, "Still mentioned in: " + string.Join("; ", mentions));
+        Assert.Equal(1, await _world.ScalarAsync(
+            $"SELECT count(*) FROM cdp_events WHERE user_id = '{sam}' AND anonymous_id IS NULL AND type = 'identify' AND properties->>'referredBy' = '[erased]'"));
+        Assert.Equal(1, deletion.Counts["otherEventsRedacted"]);
+        Assert.Equal([watcher], debugger.Recent(_world.Source.Id).Select(e => e.AnonymousId));
 
         Assert.Equal(1, await _world.ScalarAsync(
             $"SELECT count(*) FROM audit_log WHERE record_id = '{colleague.Id}' AND changes @> '[{{\"field\": \"jobTitle\", \"old\": \"Assistant to [erased]\", \"new\": \"Buyer\"}}]'"));
@@ -163,6 +197,9 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         Assert.True(await emails.IsSuppressedAsync(person.Email.ToUpperInvariant(), CancellationToken.None));
         Assert.False(await emails.IsSuppressedAsync($"someone.else.{Guid.NewGuid():N}@privacy.test", CancellationToken.None));
         Assert.Equal(0, await _world.ScalarAsync($"SELECT count(*) FROM cdp_suppressions WHERE key LIKE '%{person.AnonymousId}%'"));
+        // The source debugger says their next event is dropped, though collection accepts it.
+        var (next, _) = EventBatchParser.Parse(JsonSerializer.SerializeToUtf8Bytes(new { batch = new[] { CdpWorld.Page(person.AnonymousId), CdpWorld.Page(stranger) } }), null, DateTimeOffset.UtcNow);
+        Assert.Equal([true, false], _world.App.Get<SuppressionList>().MarkSuppressed(next!.Debug).Select(r => r.Suppressed));
     }
 
     [Fact]

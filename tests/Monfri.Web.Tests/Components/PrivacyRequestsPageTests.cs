@@ -54,6 +54,26 @@ public sealed class PrivacyRequestsPageTests : SignedInPageContext
     }
 
     [Fact]
+    public async Task A_deletion_elsewhere_takes_the_download_off_the_earlier_export_of_the_same_person_live()
+    {
+        var admin = await App.AdminAsync();
+        var email = $"erased.later.{Guid.NewGuid():N}@privacy.test";
+        Assert.True((await App.SendAs(admin, new CreateContactCommand { FirstName = "Erased", LastName = "Later", Email = email })).IsSuccess);
+        var export = await App.SendAs(admin, new CreatePrivacyRequestCommand(PrivacyRequestKind.Export, "email", email));
+        Assert.True(export.IsSuccess, export.ErrorMessage);
+        SignIn(admin);
+        var page = Render<PrivacyRequests>();
+        var exportRow = $"[data-request='{export.Value.Id}']";
+        page.WaitForAssertion(() => Assert.NotNull(page.Find($"[data-testid=privacy-download]{exportRow}")));
+
+        var deletion = await App.SendAs(admin, new CreatePrivacyRequestCommand(PrivacyRequestKind.Delete, "email", email));
+        Assert.True(deletion.IsSuccess, deletion.ErrorMessage);
+
+        page.WaitForAssertion(() => Assert.Equal("Completed", page.Find($"[data-testid=privacy-status][data-request='{deletion.Value.Id}']").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-testid=privacy-download]{exportRow}")));
+    }
+
+    [Fact]
     public async Task An_admin_lifts_a_suppression_after_confirming()
     {
         var admin = await App.AdminAsync();

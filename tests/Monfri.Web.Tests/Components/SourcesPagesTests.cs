@@ -35,8 +35,66 @@ public sealed class SourcesPagesTests : SignedInPageContext
         var key = (await App.SendAs(marketer, new ListSourcesQuery())).Value.Single().WriteKey;
         Assert.Contains(key, page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal);
 
+        // Rotating breaks every live site that sends with the key: it asks first, and Cancel keeps the key.
         page.Find("[data-testid=rotate-key]").Click();
+        Dialogs.WaitForAssertion(() => Assert.Contains("stops working at once", Dialogs.Markup, StringComparison.Ordinal));
+        Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        Assert.Equal(key, (await App.SendAs(marketer, new ListSourcesQuery())).Value.Single().WriteKey);
+
+        page.Find("[data-testid=rotate-key]").Click();
+        Dialogs.WaitForAssertion(() => Assert.Contains("Rotate the write key?", Dialogs.Markup, StringComparison.Ordinal));
+        Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Rotate key").Click();
         page.WaitForAssertion(() => Assert.DoesNotContain(key, page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_disabled_source_shows_a_warning_above_its_snippet()
+    {
+        var admin = await App.AdminAsync();
+        var source = (await App.SendAs(admin, new CreateSourceCommand(new SourceInput("Old site", SourceKind.Website, [], Enabled: false)))).Value;
+        SignIn(admin);
+        var page = Render<Sources>();
+
+        page.WaitForAssertion(() => Assert.Contains("Old site", page.Markup, StringComparison.Ordinal));
+        page.FindAll("[data-testid=sources-table] tbody tr").Single(r => r.TextContent.Contains("Old site", StringComparison.Ordinal)).Click();
+
+        page.WaitForAssertion(() => Assert.Contains("is disabled", page.Find("[data-testid=disabled-warning]").TextContent, StringComparison.Ordinal));
+        Assert.Contains(source.WriteKey, page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_debugger_of_an_unknown_source_says_so()
+    {
+        SignIn(await App.AdminAsync());
+        var page = Render<SourceDebugger>(p => p.Add(d => d.Id, Guid.NewGuid()));
+
+        page.WaitForAssertion(() => Assert.Equal("No such source", page.Find("[data-testid=debugger-title]").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=debugger-table]"));
+    }
+
+    [Fact]
+    public async Task A_debugger_row_opens_to_its_json_and_a_suppressed_persons_event_says_it_is_dropped()
+    {
+        var admin = await App.AdminAsync();
+        var source = (await App.SendAs(admin, new CreateSourceCommand(new SourceInput("Shop", SourceKind.Website, [])))).Value;
+        SignIn(admin);
+        var page = Render<SourceDebugger>(p => p.Add(d => d.Id, source.Id));
+        page.WaitForAssertion(() => Assert.Contains("Waiting for events", page.Markup, StringComparison.Ordinal));
+
+        var (batch, _) = EventBatchParser.Parse(
+            """{"batch":[{"type":"track","anonymousId":"a-shopper","event":"Added To Cart","properties":{"sku":"SKU-123"}},{"type":"page","anonymousId":"a-objector"}]}"""u8.ToArray(), null, DateTimeOffset.UtcNow);
+        var rows = batch!.Debug.Select(r => r.AnonymousId == "a-objector" ? r with { Suppressed = true } : r).ToList();
+        App.Get<ISourceDebugFeed>().Record(source.Id, rows);
+        await App.Get<IngestLiveTicker>().FlushAsync(CancellationToken.None);
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=debugger-table] tbody tr").Count));
+        Assert.Equal(["Accepted · dropped: suppressed", "Accepted"], page.FindAll("[data-testid=debugger-result]").Select(r => r.TextContent.Trim()));
+        Assert.Contains("dropped by the worker", page.Find("[data-testid=debugger-suppression-note]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=debugger-payload]"));
+
+        await page.InvokeAsync(() => page.FindAll("[data-testid=debugger-table] tbody tr").Single(r => r.TextContent.Contains("Added To Cart", StringComparison.Ordinal)).Click());
+
+        page.WaitForAssertion(() => Assert.Contains("SKU-123", page.Find("[data-testid=debugger-payload]").TextContent, StringComparison.Ordinal));
     }
 
     [Fact]

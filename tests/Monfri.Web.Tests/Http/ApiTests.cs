@@ -24,6 +24,15 @@ public sealed class ApiTests(MonfriWebFactory factory) : IClassFixture<MonfriWeb
     }
 
     [Fact]
+    public void Toasts_appear_at_the_bottom_right_where_they_cover_no_page_action()
+    {
+        // Pages keep their main action at the top right ("New source", "New contact"…).
+        var snackbars = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MudBlazor.SnackbarConfiguration>>().Value;
+
+        Assert.Equal(MudBlazor.Defaults.Classes.Position.BottomRight, snackbars.PositionClass);
+    }
+
+    [Fact]
     public async Task Health_endpoints_answer_without_sign_in()
     {
         var client = factory.ClientWithToken(null);

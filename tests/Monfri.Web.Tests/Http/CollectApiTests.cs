@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Monfri.Application.Cdp.Common;
 
 namespace Monfri.Web.Tests.Http;
 
@@ -176,6 +178,35 @@ public sealed class CollectApiTests(MonfriWebFactory factory) : IClassFixture<Mo
 
         // Still healthy and still accepting after all of that.
         Assert.Equal(HttpStatusCode.OK, (await SendAsync("/v1/track", key, Json(oneEvent))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_refused_as_a_whole_show_in_the_debugger_of_their_source_with_the_reason_and_rejected_events_keep_their_name()
+    {
+        var source = await CreateSourceAsync();
+        var (id, key) = (source.GetProperty("id").GetGuid(), source.GetProperty("writeKey").GetString()!);
+        var debugger = factory.Services.GetRequiredService<ISourceDebugFeed>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync("/v1/batch", key, new StringContent("{not json", Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync("/v1/batch", null, Json(new { writeKey = key, events = Array.Empty<object>() }))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync("/v1/batch", key, new StringContent(new string('x', 600 * 1024), Encoding.UTF8, "application/json"))).StatusCode);
+        // Refused before any key could be trusted: nobody's debugger shows it.
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync("/v1/batch", null, new StringContent("{not json", Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync("/v1/batch", key, Json(new
+        {
+            batch = new object[] { new { type = "track", anonymousId = "a-dbg-1", @event = "BadTs", timestamp = "yesterday" }, new { type = "track", userId = "u-dbg-1", @event = "Arr", properties = new[] { 1 } } },
+        }))).StatusCode);
+
+        var rows = debugger.Recent(id);
+        Assert.Equal([("track", "Arr", "u-dbg-1"), ("track", "BadTs", "a-dbg-1")], rows.Take(2).Select(r => (r.Type, r.Name, r.UserId ?? r.AnonymousId)));
+        Assert.All(rows.Take(2), r => Assert.Contains("\"event\"", r.Payload, StringComparison.Ordinal));
+        var refused = rows.Skip(2).ToList();
+        Assert.Equal(3, refused.Count);
+        Assert.All(refused, r => Assert.True(r.IsWholeRequest));
+        Assert.Contains("larger than", refused[0].Error, StringComparison.Ordinal);
+        Assert.Contains("\"batch\" array", refused[1].Error, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", refused[2].Error, StringComparison.Ordinal);
+        Assert.Equal("{not json", refused[2].Payload);
     }
 
     [Fact]
