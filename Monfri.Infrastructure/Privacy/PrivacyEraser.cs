@@ -252,16 +252,20 @@ internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, 
             UPDATE cdp_events e SET
                 user_id = CASE WHEN e.user_id = ANY($1) THEN NULL ELSE e.user_id END,
                 anonymous_id = CASE WHEN e.anonymous_id = ANY($2) THEN NULL ELSE e.anonymous_id END,
-                properties = CASE WHEN e.properties::text ~ $3 THEN regexp_replace(e.properties::text, $3, '[erased]', 'g')::jsonb ELSE e.properties END,
-                context = CASE WHEN e.context::text ~ $3 THEN regexp_replace(e.context::text, $3, '[erased]', 'g')::jsonb ELSE e.context END
-            WHERE e.user_id = ANY($1) OR e.anonymous_id = ANY($2) OR e.properties::text ~ $3 OR e.context::text ~ $3
+                properties = CASE WHEN e.properties::text ~* $3 THEN regexp_replace(e.properties::text, $3, '[erased]', 'gi')::jsonb ELSE e.properties END,
+                context = CASE WHEN e.context::text ~* $3 THEN regexp_replace(e.context::text, $3, '[erased]', 'gi')::jsonb ELSE e.context END
+            WHERE e.user_id = ANY($1) OR e.anonymous_id = ANY($2) OR e.properties::text ~* $3 OR e.context::text ~* $3
             """, cancellationToken, P(userIds), P(anonymousIds), pattern);
     }
 
-    /// <summary>Replaces the identifiers inside a jsonb column of every row that mentions one (other people's rows: the person's own are gone).</summary>
+    /// <summary>
+    /// Replaces the identifiers inside a jsonb column of every row that mentions one (other people's rows: the
+    /// person's own are gone). Case-insensitive, as with the events: "Ann@Example.com" typed into a form is the
+    /// same address; erring towards erasing more is the right side for a deletion.
+    /// </summary>
     private static async Task<long> RedactJsonAsync(NpgsqlConnection connection, string table, string column, string[] terms, CancellationToken cancellationToken) =>
         Pattern(terms) is not { } pattern ? 0 : await ExecuteAsync(connection,
-            $"UPDATE {table} SET {column} = regexp_replace({column}::text, $1, '[erased]', 'g')::jsonb WHERE {column}::text ~ $1", cancellationToken, P(pattern));
+            $"UPDATE {table} SET {column} = regexp_replace({column}::text, $1, '[erased]', 'gi')::jsonb WHERE {column}::text ~* $1", cancellationToken, P(pattern));
 
     /// <summary>
     /// The identifiers that can be replaced inside jsonb text without breaking it: long enough to be unambiguous

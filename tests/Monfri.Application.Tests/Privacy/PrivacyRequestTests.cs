@@ -106,7 +106,7 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         // Someone else signed in on their device: the anonymous id links them, the user ids keep them apart, so
         // Sam's identify (with the person's anonymous id, and naming them in a trait) is Sam's and stays.
         var sam = $"sam-{person.Tag}";
-        await _world.SendAsync(CdpWorld.Identify(person.AnonymousId, sam, new { firstName = "Sam", referredBy = person.Email }));
+        await _world.SendAsync(CdpWorld.Identify(person.AnonymousId, sam, new { firstName = "Sam", referredBy = person.Email!.ToUpperInvariant() }));
         await _world.ProcessAsync();
         Assert.NotEqual(person.Id, (await _world.ProfileAsync(IdentityTypes.UserId, sam)).Id);
         // The source debugger shows the last events, theirs among them.
