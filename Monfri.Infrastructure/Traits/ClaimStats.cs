@@ -21,12 +21,14 @@ internal sealed record ClaimStats(Guid Person, (DateTimeOffset At, Touch Touch)?
                     continue;
                 }
 
-                if (first is not { } f || e.Timestamp < f.At || (e.Timestamp == f.At && Before(touch, f.Touch)))
+                // Events come in arrival order: on a tie of timestamps the first to arrive is the first touch and the
+                // last to arrive the last one — the order of (timestamp, id) the SQL rebuild uses (decision 010).
+                if (first is not { } f || e.Timestamp < f.At)
                 {
                     first = (e.Timestamp, touch);
                 }
 
-                if (last is not { } l || e.Timestamp > l.At || (e.Timestamp == l.At && Before(touch, l.Touch)))
+                if (last is not { } l || e.Timestamp >= l.At)
                 {
                     last = (e.Timestamp, touch);
                 }
@@ -39,11 +41,5 @@ internal sealed record ClaimStats(Guid Person, (DateTimeOffset At, Touch Touch)?
         }
 
         return rows;
-    }
-
-    private static bool Before(Touch a, Touch b)
-    {
-        var bySource = string.CompareOrdinal(a.Source, b.Source);
-        return bySource < 0 || (bySource == 0 && string.CompareOrdinal(a.Medium, b.Medium) < 0);
     }
 }

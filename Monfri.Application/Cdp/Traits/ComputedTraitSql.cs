@@ -275,7 +275,7 @@ public static class ComputedTraitSql
 
     /// <summary>
     /// Total events and first/last touch per person from <paramref name="source"/>
-    /// (<c>person_id, ts, type, properties, context</c>). A touch is a visit's way in: a UTM campaign
+    /// (<c>person_id, ts, id, type, properties, context</c>); ties of timestamps go by id, i.e. by arrival. A touch is a visit's way in: a UTM campaign
     /// (<c>context.campaign</c>), else a page or screen view from another site (its referrer's host, medium
     /// <c>referral</c>), else a page or screen view without a referrer (<c>direct</c>). A page view referred by the
     /// site itself is a click within a visit, not a touch.
@@ -284,7 +284,7 @@ public static class ComputedTraitSql
         $$"""
         WITH e AS ({{source}}),
         h AS (
-            SELECT e.person_id, e.ts, e.type,
+            SELECT e.person_id, e.ts, e.id, e.type,
                    nullif(left(e.context #>> '{campaign,source}', 200), '') AS c_source,
                    nullif(left(e.context #>> '{campaign,medium}', 200), '') AS c_medium,
                    nullif(left(e.context #>> '{campaign,name}', 200), '') AS c_name,
@@ -293,7 +293,7 @@ public static class ComputedTraitSql
             FROM e
         ),
         touch AS (
-            SELECT person_id, ts,
+            SELECT person_id, ts, id,
                    CASE WHEN c_source IS NOT NULL OR c_medium IS NOT NULL OR c_name IS NOT NULL THEN coalesce(c_source, '(not set)')
                         WHEN ref_host IS NOT NULL THEN left(ref_host, 200) ELSE 'direct' END AS source,
                    CASE WHEN c_source IS NOT NULL OR c_medium IS NOT NULL OR c_name IS NOT NULL THEN coalesce(c_medium, '(not set)')
@@ -303,8 +303,8 @@ public static class ComputedTraitSql
             WHERE c_source IS NOT NULL OR c_medium IS NOT NULL OR c_name IS NOT NULL
                OR (type IN ('page', 'screen') AND (ref_host IS NULL OR ref_host IS DISTINCT FROM page_host))
         ),
-        ft AS (SELECT DISTINCT ON (person_id) person_id, ts, source, medium, campaign FROM touch ORDER BY person_id, ts, source, medium),
-        lt AS (SELECT DISTINCT ON (person_id) person_id, ts, source, medium, campaign FROM touch ORDER BY person_id, ts DESC, source, medium)
+        ft AS (SELECT DISTINCT ON (person_id) person_id, ts, source, medium, campaign FROM touch ORDER BY person_id, ts, id),
+        lt AS (SELECT DISTINCT ON (person_id) person_id, ts, source, medium, campaign FROM touch ORDER BY person_id, ts DESC, id DESC)
         INSERT INTO cdp_profile_stats AS st ({{StatsColumns}})
         SELECT ft.person_id, ft.ts, ft.source, ft.medium, ft.campaign, lt.ts, lt.source, lt.medium, lt.campaign, @now
         FROM ft JOIN lt USING (person_id) JOIN people pe ON pe.id = ft.person_id
@@ -331,10 +331,10 @@ public static class ComputedTraitSql
     public static readonly IReadOnlyList<string> RebuildStats =
     [
         "DELETE FROM cdp_profile_stats WHERE person_id = ANY(@persons::uuid[])",
-        AddStats("""SELECT person_id, "timestamp" AS ts, type, properties, context FROM cdp_events WHERE person_id = ANY(@persons::uuid[])"""),
+        AddStats("""SELECT person_id, "timestamp" AS ts, id, type, properties, context FROM cdp_events WHERE person_id = ANY(@persons::uuid[])"""),
     ];
 
     /// <summary>Built-in stats for everyone from the stored events (once, when the stats table is created).</summary>
     public static readonly string StatsForAllStoredEvents =
-        AddStats("""SELECT person_id, "timestamp" AS ts, type, properties, context FROM cdp_events""").Replace("@now", "now()", StringComparison.Ordinal);
+        AddStats("""SELECT person_id, "timestamp" AS ts, id, type, properties, context FROM cdp_events""").Replace("@now", "now()", StringComparison.Ordinal);
 }

@@ -336,6 +336,29 @@ public sealed class ComputedTraitTests : IAsyncLifetime
         Assert.Equal(("news.example.org", "referral"), ((await BuiltInAsync(anon)).FirstTouch!.Source, (await BuiltInAsync(anon)).FirstTouch!.Medium));
     }
 
+    [Fact]
+    public async Task Touches_at_the_same_moment_count_in_the_order_they_were_sent_at_ingest_and_in_a_rebuild()
+    {
+        // A newsletter click and a direct page view stamped the same millisecond (a batch without timestamps):
+        // the one sent first is the first touch, the one sent last the last — not whichever name sorts first.
+        var anon = Anon();
+        var at = _clock.GetUtcNow().AddMinutes(-5);
+        await _world.SendAsync(
+            Shape(new { type = "page", properties = new { url = "https://shop.test/" }, context = new { campaign = new { source = "newsletter", medium = "email", name = "nov" } } }, anon, at),
+            Shape(new { type = "page", properties = new { url = "https://shop.test/" } }, anon, at));
+        await _world.ProcessAsync();
+
+        var ingested = await BuiltInAsync(anon);
+        Assert.Equal(("newsletter", "email", "nov"), (ingested.FirstTouch!.Source, ingested.FirstTouch.Medium, ingested.FirstTouch.Campaign));
+        Assert.Equal(("direct", "(none)"), (ingested.LastTouch!.Source, ingested.LastTouch.Medium));
+
+        var profile = await _world.ProfileAsync(IdentityTypes.AnonymousId, anon);
+        await _world.App.Get<IComputedTraitMaintenance>().RebuildForPeopleAsync([profile.Id], CancellationToken.None);
+        var rebuilt = await BuiltInAsync(anon);
+        Assert.Equal(ingested.FirstTouch, rebuilt.FirstTouch);
+        Assert.Equal(ingested.LastTouch, rebuilt.LastTouch);
+    }
+
     [Theory]
     [MemberData(nameof(TouchCases))]
     public async Task The_touch_decided_at_ingest_is_the_one_a_rebuild_from_stored_events_finds(string name, object[] events)
