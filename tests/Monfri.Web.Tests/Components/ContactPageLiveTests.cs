@@ -19,20 +19,8 @@ public sealed class ContactPageLiveTests(ProfileDatabase database) : MudTestCont
 {
     private MonfriServices App => database.App;
 
-    private IRenderedComponent<ContactPage> RenderAs(ClaimsPrincipal principal, Guid personId)
-    {
-        var scope = App.Provider.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(principal);
-        Services.AddSingleton(scope.ServiceProvider.GetRequiredService<IMediator>());
-        Services.AddSingleton(App.Get<ILiveFeed>());
-        Services.AddSingleton<IAsyncDisposable>(scope);
-        var auth = AddAuthorization();
-        auth.SetAuthorized(principal.Identity!.Name!);
-        auth.SetRoles([.. Roles.All.Where(principal.IsInRole)]);
-        auth.SetClaims(principal.FindFirst(ClaimTypes.NameIdentifier)!);
-        Render<MudBlazor.MudPopoverProvider>();
-        return Render<ContactPage>(p => p.Add(c => c.Id, personId));
-    }
+    private IRenderedComponent<ContactPage> RenderAs(ClaimsPrincipal principal, Guid personId) =>
+        RenderSignedIn<ContactPage>(App, principal, p => p.Add(c => c.Id, personId));
 
     [Fact]
     public async Task A_deal_moved_and_a_call_logged_by_someone_else_show_on_the_open_contact_page()

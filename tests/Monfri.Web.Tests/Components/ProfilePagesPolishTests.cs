@@ -24,20 +24,7 @@ public sealed partial class ProfilePagesPolishTests(ProfileDatabase database) : 
     private MonfriServices App => database.App;
 
     private IRenderedComponent<T> RenderAs<T>(ClaimsPrincipal principal, Action<ComponentParameterCollectionBuilder<T>>? parameters = null)
-        where T : IComponent
-    {
-        var scope = App.Provider.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(principal);
-        Services.AddSingleton(scope.ServiceProvider.GetRequiredService<IMediator>());
-        Services.AddSingleton(App.Get<ILiveFeed>());
-        Services.AddSingleton<IAsyncDisposable>(scope);
-        var auth = AddAuthorization();
-        auth.SetAuthorized(principal.Identity!.Name!);
-        auth.SetRoles([.. Roles.All.Where(principal.IsInRole)]);
-        auth.SetClaims(principal.FindFirst(ClaimTypes.NameIdentifier)!);
-        Render<MudBlazor.MudPopoverProvider>();
-        return Render(parameters ?? (_ => { }));
-    }
+        where T : IComponent => RenderSignedIn(App, principal, parameters);
 
     [Fact]
     public async Task The_before_signup_divider_counts_every_page_view_before_signing_up_not_only_the_loaded_ones()

@@ -68,20 +68,8 @@ public sealed class ProfileTimelineTests(ProfileDatabase database) : MudTestCont
 {
     private MonfriServices App => database.App;
 
-    private IRenderedComponent<ProfileTimeline> RenderAs(ClaimsPrincipal principal, Guid personId)
-    {
-        var scope = App.Provider.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(principal);
-        Services.AddSingleton(scope.ServiceProvider.GetRequiredService<IMediator>());
-        Services.AddSingleton(App.Get<ILiveFeed>());
-        Services.AddSingleton<IAsyncDisposable>(scope);
-        var auth = AddAuthorization();
-        auth.SetAuthorized(principal.Identity!.Name!);
-        auth.SetRoles([.. Roles.All.Where(principal.IsInRole)]);
-        auth.SetClaims(principal.FindFirst(ClaimTypes.NameIdentifier)!);
-        Render<MudBlazor.MudPopoverProvider>();
-        return Render<ProfileTimeline>(p => p.Add(c => c.PersonId, personId));
-    }
+    private IRenderedComponent<ProfileTimeline> RenderAs(ClaimsPrincipal principal, Guid personId) =>
+        RenderSignedIn<ProfileTimeline>(App, principal, p => p.Add(c => c.PersonId, personId));
 
     [Fact]
     public async Task Shows_events_activities_and_stage_changes_with_the_posts_read_before_signing_up_marked()
