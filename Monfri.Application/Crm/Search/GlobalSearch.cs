@@ -14,6 +14,9 @@ public enum SearchHitKind
     Contact,
     Company,
     Deal,
+
+    /// <summary>An anonymous visitor found by one of their ids (anonymous id, or a user id not yet a contact).</summary>
+    Visitor,
 }
 
 /// <summary>One result of the global search (Ctrl+K): what it is, its title, a hint, and where it opens.</summary>
@@ -23,11 +26,15 @@ public sealed record SearchHit(SearchHitKind Kind, Guid Id, string Title, string
     {
         SearchHitKind.Contact => $"/contacts/{Id}",
         SearchHitKind.Company => $"/companies/{Id}",
+        SearchHitKind.Visitor => $"/people/{Id}",
         _ => $"/deals/{Id}",
     };
 }
 
-/// <summary>Finds contacts, companies and deals by name, email or domain, among the records the user may see.</summary>
+/// <summary>
+/// Finds contacts, companies and deals by name, email or domain, and people by an exact user id or anonymous id
+/// (what support staff paste from a log or a cookie), among the records the user may see.
+/// </summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
 public sealed record GlobalSearchQuery(string Text, int PerKind = 5) : IQuery<Result<IReadOnlyList<SearchHit>>>;
 
@@ -71,7 +78,38 @@ public sealed class GlobalSearchHandler(IMonfriDbFactory dbFactory, CrmAccess ac
             .Select(d => new SearchHit(SearchHitKind.Deal, d.Id, d.Name, d.Status.ToString()))
             .ToListAsync(cancellationToken);
 
-        return contacts.Select(c => c with { Title = c.Title.Length > 0 ? c.Title : c.Subtitle ?? "Unnamed contact" })
+        var byId = await ByIdentifierAsync(db, people, query.Text.Trim(), cancellationToken);
+        return byId.Concat(contacts.Where(c => byId.All(b => b.Id != c.Id)))
+            .Select(c => c with { Title = c.Title.Length > 0 ? c.Title : c.Subtitle ?? "Unnamed contact" })
             .Concat(companies).Concat(deals).ToList();
+    }
+
+    /// <summary>
+    /// The person holding this exact user id or anonymous id: two primary-key look-ups. A contact only when the
+    /// user may see it (own records rule); an anonymous visitor belongs to no one.
+    /// </summary>
+    private static async Task<List<SearchHit>> ByIdentifierAsync(IMonfriDb db, IQueryable<Domain.Crm.Person> visibleContacts, string text, CancellationToken cancellationToken)
+    {
+        var found = await db.ProfileIdentities.AsNoTracking()
+            .Where(i => (i.Type == Domain.Cdp.IdentityTypes.UserId || i.Type == Domain.Cdp.IdentityTypes.AnonymousId) && i.Value == text)
+            .OrderBy(i => i.Type).Select(i => new { i.PersonId, i.Type }).ToListAsync(cancellationToken);
+        var hits = new List<SearchHit>();
+        foreach (var id in found.Select(f => f.PersonId).Distinct())
+        {
+            var idType = found.First(f => f.PersonId == id).Type == Domain.Cdp.IdentityTypes.UserId ? "user id" : "anonymous id";
+            var person = await db.People.AsNoTracking().Where(p => p.Id == id)
+                .Select(p => new { p.Id, p.IsContact, p.FirstName, p.LastName, p.Email }).FirstOrDefaultAsync(cancellationToken);
+            if (person is null || (person.IsContact && !await visibleContacts.AnyAsync(p => p.Id == id, cancellationToken)))
+            {
+                continue;
+            }
+
+            var name = $"{person.FirstName} {person.LastName}".Trim();
+            hits.Add(person.IsContact
+                ? new SearchHit(SearchHitKind.Contact, person.Id, name.Length > 0 ? name : person.Email ?? "Unnamed contact", $"{idType} {text}")
+                : new SearchHit(SearchHitKind.Visitor, person.Id, "Anonymous visitor", $"{idType} {text}"));
+        }
+
+        return hits;
     }
 }

@@ -1,6 +1,7 @@
 using Monfri.Application.Cdp.Merges;
 using Monfri.Application.Cdp.Profiles;
 using Monfri.Application.Common.Results;
+using Monfri.Application.Crm.Search;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 using Monfri.TestSupport;
@@ -50,5 +51,25 @@ public sealed class ProfileAccessTests : IAsyncLifetime
 
         await _world.App.RepsSeeOnlyOwnRecordsAsync(false);
         Assert.True((await _world.App.SendAs(rep, new GetProfileTraitsQuery(IdentityTypes.UserId, "theirs-1"))).IsSuccess);
+    }
+
+    [Fact]
+    public async Task Search_finds_a_person_by_an_exact_user_id_or_anonymous_id_and_a_rep_only_the_contacts_they_may_see()
+    {
+        var (_, rep) = await _world.App.CreateUserAsync("Vera", Roles.Sales);
+        var (visitor, user) = ($"cookie-{Guid.NewGuid():N}", $"tenant/{Guid.NewGuid():N}");
+        await _world.SendAsync(CdpWorld.Page(visitor), CdpWorld.Identify(null, user, new { firstName = "Tess", lastName = "Tenant" }));
+        await _world.ProcessAsync();
+
+        var byCookie = Assert.Single((await _world.App.SendAs(_world.Admin, new GlobalSearchQuery(visitor))).Value);
+        Assert.Equal((SearchHitKind.Visitor, "Anonymous visitor"), (byCookie.Kind, byCookie.Title));
+        Assert.Equal($"/people/{(await _world.ProfileAsync(IdentityTypes.AnonymousId, visitor)).Id}", byCookie.Url);
+        var byUser = Assert.Single((await _world.App.SendAs(_world.Admin, new GlobalSearchQuery($" {user} "))).Value);
+        Assert.Equal((SearchHitKind.Contact, "Tess Tenant", $"user id {user}"), (byUser.Kind, byUser.Title, byUser.Subtitle));
+
+        await _world.App.RepsSeeOnlyOwnRecordsAsync(true);
+        Assert.Single((await _world.App.SendAs(rep, new GlobalSearchQuery(visitor))).Value);
+        Assert.Empty((await _world.App.SendAs(rep, new GlobalSearchQuery(user))).Value);
+        await _world.App.RepsSeeOnlyOwnRecordsAsync(false);
     }
 }
