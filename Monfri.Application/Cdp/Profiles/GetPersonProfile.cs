@@ -4,6 +4,7 @@ using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Application.Crm.Common;
+using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 
 namespace Monfri.Application.Cdp.Profiles;
@@ -38,8 +39,8 @@ public sealed class GetPersonProfileHandler(IMonfriDbFactory dbFactory, IEventTi
             return Result<PersonProfileDto>.NotFound("No such person.");
         }
 
-        var identities = await db.ProfileIdentities.AsNoTracking().Where(i => i.PersonId == person.Id)
-            .OrderBy(i => i.Type).ThenBy(i => i.CreatedAt).Select(i => new IdentityDto(i.Type, i.Value)).ToListAsync(cancellationToken);
+        var identities = ProfileVisibility.WithContactEmail(await db.ProfileIdentities.AsNoTracking().Where(i => i.PersonId == person.Id)
+            .OrderBy(i => i.Type).ThenBy(i => i.CreatedAt).Select(i => new IdentityDto(i.Type, i.Value)).ToListAsync(cancellationToken), person);
         var owner = person.OwnerId is { } ownerId
             ? await db.UserRefs.Where(u => u.Id == ownerId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken)
             : null;
@@ -67,6 +68,21 @@ internal static class ProfileVisibility
         }
 
         return person;
+    }
+
+    /// <summary>
+    /// A contact typed in by hand (or imported) has its email before any event brought an identity row; events
+    /// with that email already resolve to it (by <c>people.email</c>), so it is shown as the identity it is.
+    /// </summary>
+    public static IReadOnlyList<IdentityDto> WithContactEmail(List<IdentityDto> identities, Domain.Crm.Person person)
+    {
+        if (person.Email is { } email && !identities.Any(i => i.Type == IdentityTypes.Email && i.Value == email))
+        {
+            var at = identities.FindLastIndex(i => string.CompareOrdinal(i.Type, IdentityTypes.Email) <= 0) + 1;
+            identities.Insert(at, new IdentityDto(IdentityTypes.Email, email));
+        }
+
+        return identities;
     }
 
     /// <summary>

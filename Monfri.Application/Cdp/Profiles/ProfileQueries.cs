@@ -48,8 +48,8 @@ public sealed class GetProfileHandler(IMonfriDbFactory dbFactory, IProfileStore 
         }
 
         var personId = person.Id;
-        var identities = await db.ProfileIdentities.AsNoTracking().Where(i => i.PersonId == personId)
-            .OrderBy(i => i.Type).ThenBy(i => i.CreatedAt).Select(i => new IdentityDto(i.Type, i.Value)).ToListAsync(cancellationToken);
+        var identities = ProfileVisibility.WithContactEmail(await db.ProfileIdentities.AsNoTracking().Where(i => i.PersonId == personId)
+            .OrderBy(i => i.Type).ThenBy(i => i.CreatedAt).Select(i => new IdentityDto(i.Type, i.Value)).ToListAsync(cancellationToken), person);
         var merges = await db.ProfileMerges.AsNoTracking().Where(m => m.WinnerId == personId || m.LoserId == personId)
             .OrderBy(m => m.MergedAt)
             .Select(m => new MergeDto(m.WinnerId, m.LoserId, m.Outcome, m.IdentityType, m.IdentityValue, m.MessageId, m.Reason, m.MergedAt, m.UndoneAt))

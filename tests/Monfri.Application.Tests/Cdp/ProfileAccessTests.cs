@@ -72,4 +72,23 @@ public sealed class ProfileAccessTests : IAsyncLifetime
         Assert.Empty((await _world.App.SendAs(rep, new GlobalSearchQuery(user))).Value);
         await _world.App.RepsSeeOnlyOwnRecordsAsync(false);
     }
+
+    [Fact]
+    public async Task A_contact_typed_in_by_hand_shows_its_email_as_an_identity_before_any_event()
+    {
+        var email = $"typed.{Guid.NewGuid():N}@access.test";
+        var contact = await _world.App.SendAs(_world.Admin, new Monfri.Application.Crm.Contacts.CreateContactCommand { FirstName = "Arielle", Email = email });
+        Assert.True(contact.IsSuccess, contact.ErrorMessage);
+
+        var profile = await _world.App.SendAs(_world.Admin, new GetPersonProfileQuery(contact.Value.Id));
+        Assert.Equal([new IdentityDto(IdentityTypes.Email, email)], profile.Value.Identities);
+        Assert.Equal([new IdentityDto(IdentityTypes.Email, email)], (await _world.ProfileAsync(IdentityTypes.Email, email)).Identities);
+
+        // Once an event brings the identity row, it is listed once.
+        await _world.SendAsync(CdpWorld.Identify("anon-arielle-" + Guid.NewGuid().ToString("N"), null, new { email }));
+        await _world.ProcessAsync();
+        var after = (await _world.App.SendAs(_world.Admin, new GetPersonProfileQuery(contact.Value.Id))).Value.Identities;
+        Assert.Single(after, i => i.Type == IdentityTypes.Email);
+        Assert.Contains(after, i => i.Type == IdentityTypes.AnonymousId);
+    }
 }
