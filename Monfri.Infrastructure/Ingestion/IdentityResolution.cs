@@ -140,9 +140,11 @@ internal sealed class IdentityResolver(
             if (userId is not null && !identities.ContainsKey((IdentityTypes.UserId, userId))
                 && profiles[target].UserId is { } held && held != userId)
             {
-                Plan.Refusals.Add(new(target, target, IdentityTypes.UserId, userId, e.SourceId, e.MessageId,
-                    $"The profile already has user id {held}; {userId} got a profile of its own."));
+                var kept = target;
                 target = Create(ids.Where(i => !identities.ContainsKey(i)).ToList(), e);
+                // Recorded between the two, so both profiles' histories show why they are apart.
+                Plan.Refusals.Add(new(kept, target, IdentityTypes.UserId, userId, e.SourceId, e.MessageId,
+                    $"The profile already has user id {held}; {userId} got a profile of its own."));
             }
             else
             {

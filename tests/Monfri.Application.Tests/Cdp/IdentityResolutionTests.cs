@@ -119,6 +119,10 @@ public sealed class IdentityResolutionTests : IAsyncLifetime
         var dave = await _world.ProfileAsync(IdentityTypes.UserId, "dave");
         Assert.NotEqual(carol.Id, dave.Id);
         Assert.Equal(carol.Id, (await _world.ProfileAsync(IdentityTypes.AnonymousId, anon)).Id);
+        // Both histories say why: the refusal names the profile that kept its user id and the one made for the other.
+        var refusal = Assert.Single(dave.Merges, m => m.Outcome == MergeOutcome.Refused);
+        Assert.Equal((carol.Id, dave.Id), (refusal.WinnerId, refusal.LoserId));
+        Assert.Contains(carol.Merges, m => m.Outcome == MergeOutcome.Refused && m.LoserId == dave.Id);
     }
 
     [Theory]
