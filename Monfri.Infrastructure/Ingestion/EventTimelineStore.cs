@@ -39,7 +39,7 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
         if (eventName is not null)
         {
             // Over one person's events (their index narrows the rows first), a contains match costs little.
-            sql.Append(""" AND event ILIKE @event""");
+            sql.Append(NameOrTitleMatches);
             command.Parameters.Add(new NpgsqlParameter<string>("event", Contains(eventName)));
         }
 
@@ -158,7 +158,7 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
         if (!string.IsNullOrWhiteSpace(filter.EventName))
         {
             // The week bound and the timestamp index keep the rows a contains match looks at few.
-            sql.Append(""" AND event ILIKE @event""");
+            sql.Append(NameOrTitleMatches);
             command.Parameters.Add(new NpgsqlParameter<string>("event", Contains(filter.EventName.Trim())));
         }
 
@@ -178,6 +178,13 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
         command.CommandText = sql.ToString();
         return await ReadAsync(command, cancellationToken);
     }
+
+    /// <summary>
+    /// The event-name filter: the name, or for a page or screen view also its title — what the timeline shows
+    /// ("Viewed Pricing") is what a person types.
+    /// </summary>
+    private const string NameOrTitleMatches =
+        " AND (event ILIKE @event OR (type IN ('page', 'screen') AND coalesce(properties->>'title', context->'page'->>'title') ILIKE @event))";
 
     /// <summary>An ILIKE pattern matching text that contains <paramref name="text"/> literally.</summary>
     private static string Contains(string text) => $"%{EscapeLike(text)}%";

@@ -182,6 +182,21 @@ public sealed class ProfileTimelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_event_name_filter_also_finds_page_views_by_the_title_the_timeline_shows()
+    {
+        var anon = $"anon-{Guid.NewGuid():N}";
+        await _world.SendAsync(
+            new { type = "page", anonymousId = anon, messageId = Guid.NewGuid().ToString(), timestamp = CdpWorld.Now(), properties = new { title = "Second steps", url = "https://shop.test/second" } },
+            CdpWorld.Page(anon, path: "/other"));
+        await _world.ProcessAsync();
+        var visitor = await _world.ProfileAsync(IdentityTypes.AnonymousId, anon);
+
+        Assert.Equal(["Viewed Second steps"], (await AllPagesAsync(visitor.Id, 5, eventName: "second")).Select(i => i.Title));
+        var visitors = await _world.App.SendAs(_world.Admin, new ListVisitorEventsQuery(new VisitorEventFilter(EventName: "SECOND STEP"), 500));
+        Assert.Contains(visitors.Value.Events, e => e.PersonId == visitor.Id);
+    }
+
+    [Fact]
     public async Task The_timeline_filters_by_kind_and_by_event_name()
     {
         var alice = await AliceAsync($"alice-{Guid.NewGuid():N}");
