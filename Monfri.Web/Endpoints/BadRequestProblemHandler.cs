@@ -34,6 +34,16 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
     // System.Text.Json reports a wrong type ("could not be converted") and broken JSON alike; tell them apart.
     private static string Describe(JsonException json) =>
         json.Path is { Length: > 1 } path && json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
-            ? $"the value at '{path.TrimStart('$', '.')}' has the wrong type or format (line {json.LineNumber + 1}, position {json.BytePositionInLine})."
+            ? $"the value at '{path.TrimStart('$', '.')}' has the wrong type or format (line {json.LineNumber + 1}, position {json.BytePositionInLine}).{Choices(json.Message)}"
             : $"malformed JSON (line {json.LineNumber + 1}, position {json.BytePositionInLine}).";
+
+    /// <summary>" Use one of: EventCount, Sum, …" when the value was meant for one of our enums (a kind, a status).</summary>
+    private static string Choices(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"converted to (?<type>[\w.+]+)\.");
+        var type = match.Success && match.Groups["type"].Value.StartsWith("Monfri.", StringComparison.Ordinal)
+            ? AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(match.Groups["type"].Value)).FirstOrDefault(t => t is not null)
+            : null;
+        return type is { IsEnum: true } ? $" Use one of: {string.Join(", ", Enum.GetNames(type))}." : "";
+    }
 }

@@ -20,6 +20,9 @@ public sealed class ComputedTraitApiTests(MonfriWebFactory factory) : IClassFixt
         var problem = await zero.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options);
         // Named as in the body that was sent, not as in the command that wraps it ("trait.WindowDays").
         Assert.Contains("1 to 730 days", problem.GetProperty("errors").GetProperty("windowDays")[0].GetString(), StringComparison.Ordinal);
+        var unknownKind = await Admin.PostAsJsonAsync("/api/v1/computed-traits", new { key, name = "Revenue", kind = "Total", eventName = "Order Completed" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknownKind.StatusCode);
+        Assert.Contains("Use one of: EventCount, Sum", await unknownKind.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var nameless = await Admin.PostAsJsonAsync("/api/v1/sources", new { name = " ", kind = "Server", allowedOrigins = Array.Empty<string>() });
         Assert.Equal(HttpStatusCode.BadRequest, nameless.StatusCode);
         Assert.True((await nameless.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors").TryGetProperty("name", out _));
