@@ -32,7 +32,8 @@ public sealed record MergeHistoryEntryDto(
     bool LoserWasContact,
     DateTimeOffset? UndoneAt,
     string? UndoneBy,
-    string? UndoBlockedReason);
+    string? UndoBlockedReason,
+    string LoserName);
 
 /// <summary>An event that linked this profile to another one, but a guard kept the two apart.</summary>
 public sealed record RefusedMergeDto(
@@ -102,7 +103,8 @@ public sealed class ListProfileMergesHandler(IMonfriDbFactory dbFactory, CrmAcce
                 m.Id, m.WinnerId, m.LoserId, depth, m.IsByHand, m.IdentityType, m.IdentityValue, m.SourceId,
                 m.SourceId is { } s ? sources.GetValueOrDefault(s) : null, m.MessageId, m.Reason, m.MergedAt,
                 snapshot.Identities, snapshot.LoserWasContact, m.UndoneAt, m.UndoneBy is { } by ? users.GetValueOrDefault(by) : null,
-                MergeUndoRules.WhyNot(m, snapshot, existing.Contains(m.WinnerId), existing.Contains(m.LoserId)));
+                MergeUndoRules.WhyNot(m, snapshot, existing.Contains(m.WinnerId), existing.Contains(m.LoserId)),
+                snapshot.LoserName);
         }
 
         // Newest first, each merge followed by the chain that formed the profile it absorbed.

@@ -12,12 +12,12 @@ public sealed class MergeHistoryTests : MudTestContext
 
     private static readonly MergeHistoryEntryDto PhoneMerge = new(
         Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 0, false, "user_id", "ann-1", Guid.NewGuid(), "Website", "msg-42",
-        "identify linked user_id ann-1 to another profile.", At, [new IdentityDto("anonymous_id", "phone-1")], false, null, null, null);
+        "identify linked user_id ann-1 to another profile.", At, [new IdentityDto("anonymous_id", "phone-1")], false, null, null, null, "Anonymous visitor");
 
     private static readonly MergeHistoryEntryDto EarlierMerge = PhoneMerge with
     {
         Id = Guid.NewGuid(), Depth = 1, ByHand = true, IdentityType = "merged_by_hand", IdentityValue = "old@ann.test", MessageId = null, SourceName = null,
-        LoserIdentities = [], LoserWasContact = true, MergedAt = At.AddDays(-3),
+        LoserIdentities = [], LoserWasContact = true, LoserName = "Ann Old", MergedAt = At.AddDays(-3),
         UndoBlockedReason = "The profile that absorbed it was merged into another profile since. Undo that later merge first.",
     };
 
@@ -49,6 +49,7 @@ public sealed class MergeHistoryTests : MudTestContext
         Assert.Contains("Anonymous id: phone-1", entries[0].TextContent, StringComparison.Ordinal);
         Assert.Equal("Linked by user id ann-1, event msg-42 from Website", entries[0].QuerySelector("[data-testid=merge-cause]")!.TextContent.Trim());
         Assert.Equal("Merged by hand (old@ann.test)", entries[1].QuerySelector("[data-testid=merge-cause]")!.TextContent.Trim());
+        Assert.Contains("Contact Ann Old was merged in", entries[1].TextContent, StringComparison.Ordinal);
         var refusal = history.Find("[data-testid=merge-refusal]");
         Assert.Contains("Kept apart: Both profiles have a user id (ann-1, bob-2)", refusal.TextContent, StringComparison.Ordinal);
         Assert.Contains("shared-tablet", refusal.TextContent, StringComparison.Ordinal);
