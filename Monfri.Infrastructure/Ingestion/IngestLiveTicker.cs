@@ -75,9 +75,10 @@ public sealed class IngestLiveTicker(ILiveFeed feed, ILogger<IngestLiveTicker> l
     public IReadOnlyList<DebugEvent> Recent(Guid sourceId) => _rings.TryGetValue(sourceId, out var ring) ? ring : [];
 
     /// <summary>
-    /// Drops the rows mentioning the identifiers from every ring and from the samples not yet published, and
-    /// tells the open debuggers of those sources to read their rows again. Rings are per node (each holds what
-    /// its node collected); the eraser calls this on the node that ran the deletion.
+    /// Erases the identifiers from every ring and from the samples not yet published (see
+    /// <see cref="DebugEvent.Erase"/>: the person's own rows go, other people's rows that mention them stay with
+    /// the identifiers replaced), and tells the open debuggers of those sources to read their rows again. Rings
+    /// are per node (each holds what its node collected); the eraser calls this on the node that ran the deletion.
     /// </summary>
     public async Task<int> ForgetAsync(IReadOnlyCollection<string> identifiers, CancellationToken cancellationToken)
     {
@@ -88,9 +89,10 @@ public sealed class IngestLiveTicker(ILiveFeed feed, ILogger<IngestLiveTicker> l
             // Under the gate so a concurrent Record of the same source cannot put back a ring read before the purge.
             foreach (var (source, ring) in _rings)
             {
-                var kept = ring.Where(e => !e.Mentions(identifiers, Privacy.PrivacyKeys.MinSubstringLength)).ToArray();
-                if (kept.Length < ring.Length)
+                var erased = ring.Select(e => e.Erase(identifiers, Privacy.PrivacyKeys.MinSubstringLength)).ToArray();
+                if (erased.Where((e, i) => !ReferenceEquals(e, ring[i])).Any())
                 {
+                    var kept = erased.OfType<DebugEvent>().ToArray();
                     _rings[source] = kept;
                     removed += ring.Length - kept.Length;
                     touched.Add(source);
@@ -99,7 +101,9 @@ public sealed class IngestLiveTicker(ILiveFeed feed, ILogger<IngestLiveTicker> l
 
             foreach (var pending in _debug.Values)
             {
-                pending.RemoveAll(e => e.Mentions(identifiers, Privacy.PrivacyKeys.MinSubstringLength));
+                var kept = pending.Select(e => e.Erase(identifiers, Privacy.PrivacyKeys.MinSubstringLength)).OfType<DebugEvent>().ToList();
+                pending.Clear();
+                pending.AddRange(kept);
             }
         }
 

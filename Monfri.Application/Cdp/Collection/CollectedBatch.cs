@@ -39,7 +39,7 @@ public sealed record DebugEvent(int Index, string? Type, string? Name, string? M
 
     /// <summary>
     /// Whether the row mentions one of <paramref name="identifiers"/>: an id field holding one exactly, or (one
-    /// long enough to be unambiguous) its text anywhere in the name, reason or payload, as is or JSON-escaped.
+    /// long enough to be unambiguous) its text anywhere in the name, reason or payload, as is or JSON-escaped, whatever the case.
     /// </summary>
     public bool Mentions(IReadOnlyCollection<string> identifiers, int minSubstringLength)
     {
@@ -53,7 +53,7 @@ public sealed record DebugEvent(int Index, string? Type, string? Name, string? M
             if (id.Length >= minSubstringLength)
             {
                 var escaped = System.Text.Json.JsonEncodedText.Encode(id).ToString();
-                if (new[] { Name, Error, Payload }.Any(text => text is not null && (text.Contains(id, StringComparison.Ordinal) || text.Contains(escaped, StringComparison.Ordinal))))
+                if (new[] { Name, Error, Payload }.Any(text => text is not null && (text.Contains(id, StringComparison.OrdinalIgnoreCase) || text.Contains(escaped, StringComparison.OrdinalIgnoreCase))))
                 {
                     return true;
                 }
@@ -61,6 +61,61 @@ public sealed record DebugEvent(int Index, string? Type, string? Name, string? M
         }
 
         return false;
+    }
+
+    /// <summary>What a row's debugger cell says for an erased identifier.</summary>
+    public const string ErasedText = "[erased]";
+
+    /// <summary>
+    /// This row after <paramref name="identifiers"/> of one person were erased: unchanged when it does not mention
+    /// them; null when it is that person's own (its user id is one of theirs, or its only id is, or it has no id
+    /// to tell whose it is); otherwise someone else's row, kept with each identifier replaced by
+    /// <see cref="ErasedText"/> in its ids and its text (as is or JSON-escaped, whatever the case, as the eraser
+    /// does with stored events).
+    /// </summary>
+    public DebugEvent? Erase(IReadOnlyCollection<string> identifiers, int minSubstringLength)
+    {
+        if (!Mentions(identifiers, minSubstringLength))
+        {
+            return this;
+        }
+
+        var ownUserId = UserId is not null && identifiers.Contains(UserId);
+        var ownOnlyId = UserId is null && (AnonymousId is null || identifiers.Contains(AnonymousId));
+        if (ownUserId || ownOnlyId)
+        {
+            return null;
+        }
+
+        return this with
+        {
+            AnonymousId = AnonymousId is not null && identifiers.Contains(AnonymousId) ? ErasedText : AnonymousId,
+            Name = Redact(Name, identifiers, minSubstringLength),
+            Error = Redact(Error, identifiers, minSubstringLength),
+            Payload = Redact(Payload, identifiers, minSubstringLength),
+        };
+    }
+
+    private static string? Redact(string? text, IReadOnlyCollection<string> identifiers, int minSubstringLength)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        // Only identifiers long enough to be unambiguous (a short one would blank unrelated text); longest first,
+        // so an identifier that contains another is replaced whole.
+        foreach (var id in identifiers.Where(i => i.Length >= minSubstringLength).OrderByDescending(i => i.Length))
+        {
+            text = text.Replace(id, ErasedText, StringComparison.OrdinalIgnoreCase);
+            var escaped = System.Text.Json.JsonEncodedText.Encode(id).ToString();
+            if (escaped != id)
+            {
+                text = text.Replace(escaped, ErasedText, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return text;
     }
 }
 

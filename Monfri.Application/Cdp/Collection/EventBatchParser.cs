@@ -33,7 +33,7 @@ public static class EventBatchParser
         {
             return (null, new(ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
                 ? $"The JSON is nested more than {CollectionLimits.MaxJsonDepth} levels deep."
-                : $"The body is not valid JSON (or not valid UTF-8): {ex.Message}"));
+                : NotJson(body.Span, ex)));
         }
 
         using (document)
@@ -66,6 +66,34 @@ public static class EventBatchParser
             root.TryGetProperty("integrations", out var integrations);
             return (Build(batch.EnumerateArray().ToList(), null, sentAt, context, integrations, receivedAt, writeKey), null);
         }
+    }
+
+    /// <summary>
+    /// A refusal a sender can act on, without the reader's internals ("LineNumber: 0 | BytePositionInLine: 25"):
+    /// where the JSON went wrong, as a 1-based character and line (the reader counts bytes from 0).
+    /// </summary>
+    private static string NotJson(ReadOnlySpan<byte> body, JsonException ex)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return "The body is not valid UTF-8 text.";
+        }
+
+        if (ex.LineNumber is not { } line || ex.BytePositionInLine is not { } bytes)
+        {
+            return "The body is not valid JSON.";
+        }
+
+        var start = 0;
+        for (var l = 0L; l < line && start < body.Length; l++)
+        {
+            var next = body[start..].IndexOf((byte)'\n');
+            start = next < 0 ? body.Length : start + next + 1;
+        }
+
+        var upTo = body[start..Math.Min(body.Length, start + (int)bytes)];
+        var character = System.Text.Encoding.UTF8.GetString(upTo).EnumerateRunes().Count() + 1;
+        return string.Create(CultureInfo.InvariantCulture, $"The body is not valid JSON (at character {character} of line {line + 1}).");
     }
 
     private static CollectedBatch Build(
@@ -101,7 +129,7 @@ public static class EventBatchParser
                 messageId ??= Text(e, "messageId");
             }
 
-            name = e.ValueKind == JsonValueKind.Object ? Text(e, type == "track" ? "event" : "name") : null;
+            name = e.ValueKind == JsonValueKind.Object ? DebugName(e, type) : null;
             // Only the last rows of a request can stay in the debugger: the others need no copy of their JSON.
             var payload = i >= events.Count - DebugEvent.KeptPerSource ? DebugEvent.PayloadOf(JsonMarshal.GetRawUtf8Value(e)) : null;
             if (error is not null)
@@ -299,6 +327,39 @@ public static class EventBatchParser
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// What the debugger's Name column shows: a track's event name; a page's or screen's name, else its title,
+    /// else its path or URL (from <c>properties</c>, else <c>context.page</c>) — browser clients often send no name.
+    /// </summary>
+    private static string? DebugName(JsonElement e, string? type)
+    {
+        if (type == "track")
+        {
+            return Text(e, "event");
+        }
+
+        var name = Text(e, "name");
+        if (!string.IsNullOrWhiteSpace(name) || type is not ("page" or "screen"))
+        {
+            return name;
+        }
+
+        var properties = e.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        var page = e.TryGetProperty("context", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("page", out var cp) && cp.ValueKind == JsonValueKind.Object ? cp : default;
+        foreach (var field in (string[])["title", "path", "url"])
+        {
+            foreach (var holder in new[] { properties, page })
+            {
+                if (holder.ValueKind == JsonValueKind.Object && Text(holder, field) is { } value && !string.IsNullOrWhiteSpace(value))
+                {
+                    return value;
+                }
+            }
+        }
+
+        return name;
     }
 
     /// <summary>A string property, if the event has one that is valid text; for the debugger's best-effort reading.</summary>

@@ -49,8 +49,9 @@ public interface ISourceDebugFeed
     IReadOnlyList<DebugEvent> Recent(Guid sourceId);
 
     /// <summary>
-    /// Drops the rows that mention any of <paramref name="identifiers"/> (after a privacy deletion), here and on
-    /// the open debuggers of this node; returns how many rows went.
+    /// Erases <paramref name="identifiers"/> (one person's, after a privacy deletion) here and on the open
+    /// debuggers of this node: their own rows go, other people's rows that mention them stay with the identifiers
+    /// replaced (<see cref="DebugEvent.Erase"/>); returns how many rows went.
     /// </summary>
     Task<int> ForgetAsync(IReadOnlyCollection<string> identifiers, CancellationToken cancellationToken);
 }

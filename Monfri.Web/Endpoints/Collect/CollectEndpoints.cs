@@ -185,7 +185,13 @@ public sealed class CollectHandler(
         SourceKey? source = null;
         if (headerKey is not null && (source = await sources.FindAsync(headerKey, http.RequestAborted)) is not { Enabled: true })
         {
-            return Answer(401, "Unknown or disabled write key.");
+            if (source is null)
+            {
+                return Answer(401, UnknownKey);
+            }
+
+            var (refusedBody, _) = await CollectBody.ReadAsync(http.Request, http.RequestAborted);
+            return Disabled(source, refusedBody.Span, receivedAt);
         }
 
         var (body, readError) = await CollectBody.ReadAsync(http.Request, http.RequestAborted);
@@ -198,15 +204,20 @@ public sealed class CollectHandler(
         if (failure is not null)
         {
             source ??= failure.BodyWriteKey is { Length: > 0 } key ? await sources.FindAsync(key, http.RequestAborted) : null;
-            return Refused(source, failure.Message, body.Span, receivedAt);
+            return source is { Enabled: false } ? Disabled(source, body.Span, receivedAt) : Refused(source, failure.Message, body.Span, receivedAt);
         }
 
         if (source is null)
         {
             source = batch!.BodyWriteKey is { Length: > 0 } bodyKey ? await sources.FindAsync(bodyKey, http.RequestAborted) : null;
-            if (source is not { Enabled: true })
+            if (source is { Enabled: false })
             {
-                return Answer(401, batch!.BodyWriteKey is null ? "Send the write key (Basic auth user name, or \"writeKey\" in the body)." : "Unknown or disabled write key.");
+                return Disabled(source, body.Span, receivedAt);
+            }
+
+            if (source is null)
+            {
+                return Answer(401, batch!.BodyWriteKey is null ? "Send the write key (Basic auth user name, or \"writeKey\" in the body)." : UnknownKey);
             }
         }
 
@@ -245,6 +256,22 @@ public sealed class CollectHandler(
         }
 
         return Answer(400, reason);
+    }
+
+    /// <summary>What clients are told for a key that names no enabled source (they drop the batch on 401).</summary>
+    private const string UnknownKey = "Unknown or disabled write key.";
+
+    /// <summary>The debugger row of a request refused because its (known) source is disabled.</summary>
+    public const string DisabledReason = "Source disabled: the request was refused (401) and its events were not stored. Enable the source in Settings → Sources.";
+
+    /// <summary>
+    /// A request with the key of a disabled source: refused like an unknown key (401), and shown in that source's
+    /// debugger, so whoever looks there sees why nothing arrives. An unknown key shows up nowhere.
+    /// </summary>
+    private IResult Disabled(SourceKey source, ReadOnlySpan<byte> body, DateTimeOffset receivedAt)
+    {
+        debug.Record(source.Id, [DebugEvent.ForRequest(DisabledReason, body, receivedAt)]);
+        return Answer(401, UnknownKey);
     }
 
     /// <summary>Basic auth: the write key is the user name, the password empty (a missing colon is tolerated).</summary>

@@ -163,6 +163,40 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deletion_keeps_another_persons_debugger_rows_with_the_erased_identifier_replaced_and_drops_the_persons_own()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var (pia, piaAnonymous, quinn) = ($"u-pia-{tag}", $"anon-pia-{tag}", $"u-quinn-{tag}");
+        // Quinn signed in on Pia's device: the event is Quinn's (the user ids keep them apart), with Pia's anonymous id on it.
+        await _world.SendAsync(CdpWorld.Identify(piaAnonymous, pia, new { firstName = "Pia" }), CdpWorld.Track(piaAnonymous, quinn, "Quinn Checked Out"));
+        await _world.ProcessAsync();
+        var source = (await _world.App.SendAs(Admin, new Monfri.Application.Cdp.Sources.CreateSourceCommand(
+            new Monfri.Application.Cdp.Sources.SourceInput($"Debugged {tag}", SourceKind.Website, [])))).Value;
+        var debugger = _world.App.Get<ISourceDebugFeed>();
+        var (seen, _) = EventBatchParser.Parse(JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            batch = new[]
+            {
+                CdpWorld.Identify(piaAnonymous, pia, new { firstName = "Pia" }),
+                CdpWorld.Page(piaAnonymous),
+                CdpWorld.Track(piaAnonymous, quinn, "Quinn Checked Out"),
+                CdpWorld.Identify($"anon-quinn-{tag}", quinn, new { referredBy = piaAnonymous }),
+            },
+        }), null, DateTimeOffset.UtcNow);
+        debugger.Record(source.Id, seen!.Debug);
+
+        var deletion = await RunAsync(PrivacyRequestKind.Delete, IdentityTypes.UserId, pia);
+
+        Assert.Equal(PrivacyRequestStatus.Completed, deletion.Status);
+        Assert.Equal(1, await _world.ScalarAsync($"SELECT count(*) FROM cdp_events WHERE user_id = '{quinn}' AND type = 'track' AND anonymous_id IS NULL"));
+        var rows = debugger.Recent(source.Id);
+        Assert.Equal([("identify", quinn, $"anon-quinn-{tag}"), ("track", quinn, "[erased]")], rows.Select(r => (r.Type, r.UserId, r.AnonymousId)));
+        Assert.All(rows, r => Assert.DoesNotContain(piaAnonymous, r.Payload, StringComparison.OrdinalIgnoreCase));
+        Assert.All(rows, r => Assert.Contains("[erased]", r.Payload, StringComparison.Ordinal));
+        Assert.Contains("Quinn Checked Out", rows[1].Payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_request_for_an_identifier_no_one_has_answers_no_data_held()
     {
         var export = await RunAsync(PrivacyRequestKind.Export, IdentityTypes.Email, $"nobody.{Guid.NewGuid():N}@privacy.test");

@@ -59,6 +59,26 @@ public sealed class PrivacyRequestsPageTests : SignedInPageContext
     }
 
     [Fact]
+    public async Task Result_counts_show_in_words_not_as_the_erasers_keys()
+    {
+        var admin = await App.AdminAsync();
+        SignIn(admin);
+        // An export of an identifier no one has, then its deletion: the deletion forgets that earlier request.
+        var nobody = $"nobody-{Guid.NewGuid():N}";
+        Assert.True((await App.SendAs(admin, new CreatePrivacyRequestCommand(PrivacyRequestKind.Export, "user_id", nobody))).IsSuccess);
+        var exportId = await RequestIdAsync(nobody);
+        var page = Render<PrivacyRequests>();
+        page.WaitForAssertion(() => Assert.Equal("No data held", page.Find($"[data-testid=privacy-status][data-request='{exportId}']").TextContent.Trim()));
+        var deletion = await App.SendAs(admin, new CreatePrivacyRequestCommand(PrivacyRequestKind.Delete, "user_id", nobody));
+        Assert.True(deletion.IsSuccess, deletion.ErrorMessage);
+
+        var row = $"[data-request='{deletion.Value.Id}']";
+        page.WaitForAssertion(() => Assert.Equal("earlier requests 1", page.Find($"[data-testid=privacy-counts]{row}").TextContent.Trim()));
+        Assert.Equal("events of others redacted", PrivacyCountLabels.For("otherEventsRedacted"));
+        Assert.Equal("some new thing", PrivacyCountLabels.For("someNewThing"));
+    }
+
+    [Fact]
     public async Task A_request_queued_elsewhere_appears_live_and_an_identifier_no_one_has_shows_no_data_held()
     {
         var admin = await App.AdminAsync();

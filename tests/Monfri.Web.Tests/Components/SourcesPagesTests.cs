@@ -114,4 +114,46 @@ public sealed class SourcesPagesTests : SignedInPageContext
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=debugger-table] tbody tr").Count));
         Assert.Contains("needs an \"event\" name", page.Find("[data-testid=reason]").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_debugger_of_a_disabled_source_says_its_requests_are_refused()
+    {
+        var admin = await App.AdminAsync();
+        var off = (await App.SendAs(admin, new CreateSourceCommand(new SourceInput("Off site", SourceKind.Website, [], Enabled: false)))).Value;
+        var on = (await App.SendAs(admin, new CreateSourceCommand(new SourceInput("On site", SourceKind.Website, [])))).Value;
+        SignIn(admin);
+
+        var page = Render<SourceDebugger>(p => p.Add(d => d.Id, off.Id));
+        page.WaitForAssertion(() => Assert.Contains(
+            "This source is disabled: requests with its write key are refused (401) and nothing is recorded. Enable it in Settings → Sources.",
+            page.Find("[data-testid=debugger-disabled]").TextContent, StringComparison.Ordinal));
+
+        var enabled = Render<SourceDebugger>(p => p.Add(d => d.Id, on.Id));
+        enabled.WaitForAssertion(() => Assert.Contains("Waiting for events", enabled.Markup, StringComparison.Ordinal));
+        Assert.Empty(enabled.FindAll("[data-testid=debugger-disabled]"));
+    }
+    [Fact]
+    public async Task Debugger_rows_name_pages_by_title_or_path_and_show_both_ids_of_an_identify()
+    {
+        var admin = await App.AdminAsync();
+        var source = (await App.SendAs(admin, new CreateSourceCommand(new SourceInput("Blog", SourceKind.Website, [])))).Value;
+        SignIn(admin);
+        var page = Render<SourceDebugger>(p => p.Add(d => d.Id, source.Id));
+        page.WaitForAssertion(() => Assert.Contains("Waiting for events", page.Markup, StringComparison.Ordinal));
+
+        var (batch, _) = EventBatchParser.Parse("""
+            {"batch":[
+              {"type":"page","anonymousId":"a-reader","properties":{"title":"Pricing · Monfri","path":"/pricing"}},
+              {"type":"page","anonymousId":"a-reader","context":{"page":{"path":"/docs/start","url":"https://example.test/docs/start"}}},
+              {"type":"page","anonymousId":"a-reader","name":"Home","properties":{"title":"Welcome"}},
+              {"type":"identify","anonymousId":"a-reader","userId":"u-reader","traits":{}}
+            ]}
+            """u8.ToArray(), null, DateTimeOffset.UtcNow);
+        App.Get<ISourceDebugFeed>().Record(source.Id, batch!.Debug);
+        await App.Get<IngestLiveTicker>().FlushAsync(CancellationToken.None);
+
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-testid=debugger-table] tbody tr").Count));
+        Assert.Equal(["", "Home", "/docs/start", "Pricing · Monfri"], page.FindAll("[data-testid=debugger-name]").Select(c => c.TextContent.Trim()));
+        Assert.Equal(["u-reader / a-reader", "a-reader", "a-reader", "a-reader"], page.FindAll("[data-testid=debugger-ids]").Select(c => c.TextContent.Trim()));
+    }
 }

@@ -120,6 +120,43 @@ public sealed class CollectApiTests(MonfriWebFactory factory) : IClassFixture<Mo
     }
 
     [Fact]
+    public async Task Requests_to_a_disabled_source_get_401_and_show_in_its_debugger_while_an_unknown_key_shows_nowhere()
+    {
+        var source = await CreateSourceAsync();
+        var (id, key) = (source.GetProperty("id").GetGuid(), source.GetProperty("writeKey").GetString()!);
+        var disabled = await Admin.PutAsJsonAsync($"/api/v1/sources/{id}", new { name = source.GetProperty("name").GetString(), kind = "Website", allowedOrigins = Array.Empty<string>(), enabled = false });
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        var debugger = factory.Services.GetRequiredService<ISourceDebugFeed>();
+
+        var byHeader = await SendAsync("/v1/track", key, Json(new { userId = "u-off-1", @event = "Ignored" }));
+        var byBody = await SendAsync("/v1/batch", null, Json(new { writeKey = key, batch = new[] { new { type = "track", userId = "u-off-2", @event = "Ignored" } } }));
+        var unknown = await SendAsync("/v1/track", $"no-such-{Guid.NewGuid():N}", Json(new { userId = "u-off-3", @event = "Ignored" }));
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], new[] { byHeader.StatusCode, byBody.StatusCode, unknown.StatusCode });
+        Assert.Equal("Unknown or disabled write key.", (await byHeader.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("message").GetString());
+        var rows = debugger.Recent(id);
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.True(r.IsWholeRequest));
+        Assert.All(rows, r => Assert.StartsWith("Source disabled", r.Error, StringComparison.Ordinal));
+        Assert.Contains("u-off-2", rows[0].Payload, StringComparison.Ordinal);
+        Assert.Contains("u-off-1", rows[1].Payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_json_is_refused_with_a_plain_position_not_the_readers_internals()
+    {
+        var source = await CreateSourceAsync();
+        var (id, key) = (source.GetProperty("id").GetGuid(), source.GetProperty("writeKey").GetString()!);
+
+        var response = await SendAsync("/v1/batch", key, new StringContent("{\"batch\": [{\"type\": \"page\"},\n  oops]}", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        const string expected = "The body is not valid JSON (at character 3 of line 2).";
+        Assert.Equal(expected, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("message").GetString());
+        Assert.Equal(expected, factory.Services.GetRequiredService<ISourceDebugFeed>().Recent(id)[0].Error);
+    }
+
+    [Fact]
     public async Task A_batch_with_some_invalid_events_keeps_the_valid_ones_and_lists_each_rejection()
     {
         var key = (await CreateSourceAsync()).GetProperty("writeKey").GetString()!;
