@@ -22,6 +22,9 @@ public abstract class SignedInPageContext : MudTestContext, IAsyncLifetime
 
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = null!;
 
+    /// <summary>Where open menus and selects render their items.</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = null!;
+
     async Task IAsyncLifetime.InitializeAsync() => App = await MonfriServices.StartAsync(GetType().Name);
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -44,7 +47,7 @@ public abstract class SignedInPageContext : MudTestContext, IAsyncLifetime
         auth.SetAuthorized(user.Identity!.Name!);
         auth.SetRoles(Roles.All.Where(user.IsInRole).ToArray());
         auth.SetClaims(user.FindFirst(ClaimTypes.NameIdentifier)!);
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
         Dialogs = Render<MudDialogProvider>();
         Render<MudSnackbarProvider>();
     }
