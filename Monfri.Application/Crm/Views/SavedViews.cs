@@ -13,6 +13,20 @@ namespace Monfri.Application.Crm.Views;
 public static class SavedViewNames
 {
     public const string ReservedPrefix = "@";
+
+    /// <summary>Whether a view definition (or a list's last state) is JSON at all; its shape is the list's to read.</summary>
+    public static bool IsJson(string text)
+    {
+        try
+        {
+            using var _ = System.Text.Json.JsonDocument.Parse(text);
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 }
 
 public sealed record SavedViewDto(Guid Id, CrmObjectType ObjectType, string Name, string Definition);
@@ -34,20 +48,7 @@ public sealed class SaveViewValidator : AbstractValidator<SaveViewCommand>
     {
         RuleFor(c => c.Name).NotEmpty().WithMessage("Name the view.").MaximumLength(100)
             .Must(n => !n.TrimStart().StartsWith(SavedViewNames.ReservedPrefix, StringComparison.Ordinal)).WithMessage($"A view name cannot start with {SavedViewNames.ReservedPrefix}.");
-        RuleFor(c => c.Definition).NotEmpty().MaximumLength(20_000).Must(BeJson).WithMessage("The view definition is not valid JSON.");
-    }
-
-    private static bool BeJson(string text)
-    {
-        try
-        {
-            using var _ = System.Text.Json.JsonDocument.Parse(text);
-            return true;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return false;
-        }
+        RuleFor(c => c.Definition).NotEmpty().MaximumLength(20_000).Must(SavedViewNames.IsJson).WithMessage("The view definition is not valid JSON.");
     }
 }
 

@@ -25,20 +25,7 @@ public sealed class SaveListStateValidator : AbstractValidator<SaveListStateComm
 {
     public SaveListStateValidator()
     {
-        RuleFor(c => c.Definition).NotEmpty().MaximumLength(20_000).Must(BeJson).WithMessage("The list state is not valid JSON.");
-    }
-
-    private static bool BeJson(string text)
-    {
-        try
-        {
-            using var _ = System.Text.Json.JsonDocument.Parse(text);
-            return true;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return false;
-        }
+        RuleFor(c => c.Definition).NotEmpty().MaximumLength(20_000).Must(SavedViewNames.IsJson).WithMessage("The list state is not valid JSON.");
     }
 }
 
