@@ -24,6 +24,13 @@ public static class BrowserTime
         }
     }
 
+    /// <summary>The name under which the layout cascades the browser's zone (<see cref="LocalTime"/> reads it).</summary>
+    public const string ZoneCascade = "BrowserZone";
+
+    /// <summary>"12 Mar 2026" in <paramref name="zone"/>.</summary>
+    public static string FormatDate(DateTimeOffset at, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(at, zone).ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
     /// <summary>"12 Mar 2026, 14:05" in <paramref name="zone"/>.</summary>
     public static string Format(DateTimeOffset at, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(at, zone).ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
