@@ -22,11 +22,13 @@ public sealed class ImportFileRetention(NpgsqlDataSource dataSource, TimeProvide
             UPDATE import_jobs SET content = NULL
             WHERE content IS NOT NULL AND status IN ('Completed', 'Failed') AND finished_at < $1
             """);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() - options.Value.KeepFilesFor });
+        // A negative setting means the same as zero: the file goes once the import has finished.
+        var keep = options.Value.KeepFilesFor < TimeSpan.Zero ? TimeSpan.Zero : options.Value.KeepFilesFor;
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() - keep });
         var dropped = await command.ExecuteNonQueryAsync(cancellationToken);
         if (dropped > 0)
         {
-            logger.LogInformation("Dropped the uploaded files of {Count} import(s) finished more than {Days} days ago", dropped, options.Value.KeepFilesFor.TotalDays);
+            logger.LogInformation("Dropped the uploaded files of {Count} import(s) finished more than {Days} days ago", dropped, keep.TotalDays);
         }
 
         return dropped;

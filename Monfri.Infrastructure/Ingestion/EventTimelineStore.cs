@@ -97,16 +97,19 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
 
     public async Task<string?> LatestDeviceContextAsync(Guid personId, CancellationToken cancellationToken)
     {
-        // One walk of the person's index from the newest end per field, each stopping at the first event that has
-        // it: a server event on top (context.library only) leaves the browser's values in place.
+        // Per field, the newest of the person's latest 1,000 events that carries it: a server event on top
+        // (context.library only) leaves the browser's values in place, and a person whose events never carry a
+        // field (a backend that sends no user agent) costs one bounded walk of their index, not four full ones.
         await using var command = dataSource.CreateCommand(
             """
+            WITH recent AS (
+                SELECT context, row_number() OVER (ORDER BY "timestamp" DESC, id DESC) AS n FROM (
+                    SELECT "timestamp", id, context FROM cdp_events WHERE person_id = $1 ORDER BY "timestamp" DESC, id DESC LIMIT 1000) r)
             SELECT jsonb_strip_nulls(jsonb_build_object(
-                'userAgent', (SELECT context->'userAgent' FROM cdp_events WHERE person_id = $1 AND context ? 'userAgent' ORDER BY "timestamp" DESC, id DESC LIMIT 1),
-                'locale', (SELECT context->'locale' FROM cdp_events WHERE person_id = $1 AND context ? 'locale' ORDER BY "timestamp" DESC, id DESC LIMIT 1),
-                'timezone', (SELECT context->'timezone' FROM cdp_events WHERE person_id = $1 AND context ? 'timezone' ORDER BY "timestamp" DESC, id DESC LIMIT 1),
-                'location', (SELECT context->'location' FROM cdp_events WHERE person_id = $1 AND jsonb_typeof(context->'location') = 'object'
-                             ORDER BY "timestamp" DESC, id DESC LIMIT 1)))::text
+                'userAgent', (SELECT context->'userAgent' FROM recent WHERE context ? 'userAgent' ORDER BY n LIMIT 1),
+                'locale', (SELECT context->'locale' FROM recent WHERE context ? 'locale' ORDER BY n LIMIT 1),
+                'timezone', (SELECT context->'timezone' FROM recent WHERE context ? 'timezone' ORDER BY n LIMIT 1),
+                'location', (SELECT context->'location' FROM recent WHERE jsonb_typeof(context->'location') = 'object' ORDER BY n LIMIT 1)))::text
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = personId });
         return await command.ExecuteScalarAsync(cancellationToken) is string json && json != "{}" ? json : null;
@@ -114,21 +117,25 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
 
     public async Task<int> CountActiveAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
-        // A range scan of ix_cdp_events_timestamp over a few minutes, in the current month's partition.
-        await using var command = dataSource.CreateCommand("""SELECT count(DISTINCT person_id)::int FROM cdp_events WHERE "timestamp" >= $1""");
+        // People, not events: at thousands of events/s the last five minutes hold millions of events, but only as
+        // many people as are active, found by ix_people_last_seen_at (last seen is kept to the minute by ingest).
+        await using var command = dataSource.CreateCommand("SELECT count(*)::int FROM people WHERE last_seen_at >= $1");
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<IReadOnlyList<ActiveVisitor>> ActiveAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken)
     {
+        // The most recently seen people (a backward scan of ix_people_last_seen_at), each with their latest event
+        // (one step down their own events index) for the id and the page it shows.
         await using var command = dataSource.CreateCommand(
             """
-            SELECT person_id, "timestamp", anonymous_id, user_id, properties::text, context::text FROM (
-                SELECT DISTINCT ON (person_id) person_id, "timestamp", id, anonymous_id, user_id, properties, context
-                FROM cdp_events WHERE "timestamp" >= $1
-                ORDER BY person_id, "timestamp" DESC, id DESC) latest
-            ORDER BY "timestamp" DESC, id DESC LIMIT $2
+            SELECT p.id, coalesce(e."timestamp", p.last_seen_at), e.anonymous_id, e.user_id, e.properties::text, e.context::text
+            FROM (SELECT id, last_seen_at FROM people WHERE last_seen_at >= $1 ORDER BY last_seen_at DESC, id DESC LIMIT $2) p
+            LEFT JOIN LATERAL (
+                SELECT "timestamp", anonymous_id, user_id, properties, context FROM cdp_events
+                WHERE person_id = p.id ORDER BY "timestamp" DESC, id DESC LIMIT 1) e ON true
+            ORDER BY p.last_seen_at DESC, p.id DESC
             """);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });

@@ -78,36 +78,37 @@ public sealed class GlobalSearchHandler(IMonfriDbFactory dbFactory, CrmAccess ac
             .Select(d => new SearchHit(SearchHitKind.Deal, d.Id, d.Name, d.Status.ToString()))
             .ToListAsync(cancellationToken);
 
-        var byId = await ByIdentifierAsync(db, people, query.Text.Trim(), cancellationToken);
+        var byId = await ByIdentifierAsync(db, query.Text.Trim(), cancellationToken);
         return byId.Concat(contacts.Where(c => byId.All(b => b.Id != c.Id)))
             .Select(c => c with { Title = c.Title.Length > 0 ? c.Title : c.Subtitle ?? "Unnamed contact" })
             .Concat(companies).Concat(deals).ToList();
     }
 
     /// <summary>
-    /// The person holding this exact user id or anonymous id: two primary-key look-ups. A contact only when the
-    /// user may see it (own records rule); an anonymous visitor belongs to no one.
+    /// The person holding this exact user id or anonymous id (primary-key look-ups of the identity). A contact only
+    /// when the user may see it (own records rule); an anonymous visitor belongs to no one.
     /// </summary>
-    private static async Task<List<SearchHit>> ByIdentifierAsync(IMonfriDb db, IQueryable<Domain.Crm.Person> visibleContacts, string text, CancellationToken cancellationToken)
+    private async Task<List<SearchHit>> ByIdentifierAsync(IMonfriDb db, string text, CancellationToken cancellationToken)
     {
-        var found = await db.ProfileIdentities.AsNoTracking()
-            .Where(i => (i.Type == Domain.Cdp.IdentityTypes.UserId || i.Type == Domain.Cdp.IdentityTypes.AnonymousId) && i.Value == text)
-            .OrderBy(i => i.Type).Select(i => new { i.PersonId, i.Type }).ToListAsync(cancellationToken);
+        var found = await (
+                from i in db.ProfileIdentities.AsNoTracking()
+                where (i.Type == Domain.Cdp.IdentityTypes.UserId || i.Type == Domain.Cdp.IdentityTypes.AnonymousId) && i.Value == text
+                join p in db.People.AsNoTracking() on i.PersonId equals p.Id
+                orderby i.Type descending
+                select new { Person = p, i.Type })
+            .ToListAsync(cancellationToken);
         var hits = new List<SearchHit>();
-        foreach (var id in found.Select(f => f.PersonId).Distinct())
+        foreach (var (person, type) in found.DistinctBy(f => f.Person.Id).Select(f => (f.Person, f.Type)))
         {
-            var idType = found.First(f => f.PersonId == id).Type == Domain.Cdp.IdentityTypes.UserId ? "user id" : "anonymous id";
-            var person = await db.People.AsNoTracking().Where(p => p.Id == id)
-                .Select(p => new { p.Id, p.IsContact, p.FirstName, p.LastName, p.Email }).FirstOrDefaultAsync(cancellationToken);
-            if (person is null || (person.IsContact && !await visibleContacts.AnyAsync(p => p.Id == id, cancellationToken)))
+            var how = $"{(type == Domain.Cdp.IdentityTypes.UserId ? "user id" : "anonymous id")} {text}";
+            if (!person.IsContact)
             {
-                continue;
+                hits.Add(new SearchHit(SearchHitKind.Visitor, person.Id, "Anonymous visitor", how));
             }
-
-            var name = $"{person.FirstName} {person.LastName}".Trim();
-            hits.Add(person.IsContact
-                ? new SearchHit(SearchHitKind.Contact, person.Id, name.Length > 0 ? name : person.Email ?? "Unnamed contact", $"{idType} {text}")
-                : new SearchHit(SearchHitKind.Visitor, person.Id, "Anonymous visitor", $"{idType} {text}"));
+            else if (await access.CanSeeAsync(db, person.OwnerId, cancellationToken))
+            {
+                hits.Add(new SearchHit(SearchHitKind.Contact, person.Id, person.DisplayName, how));
+            }
         }
 
         return hits;

@@ -40,19 +40,8 @@ public sealed class ActivityTimelineTests(TimelineDatabase database) : MudTestCo
     private MonfriServices App => database.App;
 
     /// <summary>Renders as <paramref name="principal"/>: the component's Mediator sends as that user, as in a circuit.</summary>
-    private IRenderedComponent<ActivityTimeline> RenderAs(ClaimsPrincipal principal, Guid personId)
-    {
-        var scope = App.Provider.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(principal);
-        Services.AddSingleton(scope.ServiceProvider.GetRequiredService<IMediator>());
-        Services.AddSingleton<IAsyncDisposable>(scope);
-        var auth = AddAuthorization();
-        auth.SetAuthorized(principal.Identity!.Name!);
-        auth.SetRoles([.. Roles.All.Where(principal.IsInRole)]);
-        auth.SetClaims(principal.FindFirst(ClaimTypes.NameIdentifier)!);
-        Render<MudBlazor.MudPopoverProvider>();
-        return Render<ActivityTimeline>(p => p.Add(c => c.PersonId, personId));
-    }
+    private IRenderedComponent<ActivityTimeline> RenderAs(ClaimsPrincipal principal, Guid personId) =>
+        RenderSignedIn<ActivityTimeline>(App, principal, p => p.Add(c => c.PersonId, personId));
 
     [Fact]
     public async Task Shows_notes_calls_and_tasks_newest_first_with_only_sanitized_markup()

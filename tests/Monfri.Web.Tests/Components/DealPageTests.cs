@@ -19,31 +19,19 @@ namespace Monfri.Web.Tests.Components;
 public sealed class DealPageTests : MudTestContext, IAsyncLifetime
 {
     private MonfriServices _app = null!;
-    private AsyncServiceScope _scope;
 
     async Task IAsyncLifetime.InitializeAsync() => _app = await MonfriServices.StartAsync(nameof(DealPageTests));
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        await DisposeAsync();
-        await _scope.DisposeAsync();
+        await DisposeSignedInAsync();
         await _app.DisposeAsync();
     }
 
     /// <summary>Renders the page as <paramref name="user"/>, the way a circuit of theirs would.</summary>
     private IRenderedComponent<DealPage> Open(ClaimsPrincipal user, Guid dealId)
     {
-        _scope = _app.Provider.CreateAsyncScope();
-        var current = _scope.ServiceProvider.GetRequiredService<CurrentUser>();
-        current.Set(user);
-        Services.AddSingleton(_scope.ServiceProvider.GetRequiredService<IMediator>());
-        Services.AddSingleton<ICurrentUser>(current);
-        Services.AddSingleton(_app.Get<ILiveFeed>());
-        var auth = AddAuthorization();
-        auth.SetAuthorized(user.Identity!.Name!);
-        auth.SetRoles(Roles.All.Where(user.IsInRole).ToArray());
-        auth.SetClaims(user.FindFirst(ClaimTypes.NameIdentifier)!);
-        Render<MudPopoverProvider>();
+        SignInTo(_app, user);
         Render<MudDialogProvider>();
         return Render<DealPage>(p => p.Add(c => c.Id, dealId));
     }

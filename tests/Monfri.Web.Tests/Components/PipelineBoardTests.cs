@@ -25,7 +25,6 @@ namespace Monfri.Web.Tests.Components;
 public sealed class PipelineBoardTests : MudTestContext, IAsyncLifetime
 {
     private MonfriServices _app = null!;
-    private AsyncServiceScope _scope;
     private IRenderedComponent<MudSnackbarProvider> _snackbars = null!;
     private IRenderedComponent<MudDialogProvider> _dialogs = null!;
 
@@ -33,27 +32,16 @@ public sealed class PipelineBoardTests : MudTestContext, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        await DisposeAsync();
-        await _scope.DisposeAsync();
+        await DisposeSignedInAsync();
         await _app.DisposeAsync();
     }
 
     /// <summary>Renders the board as <paramref name="user"/>, the way a circuit of theirs would.</summary>
     private IRenderedComponent<PipelineBoard> Open(ClaimsPrincipal user, Guid pipelineId)
     {
-        _scope = _app.Provider.CreateAsyncScope();
-        var current = _scope.ServiceProvider.GetRequiredService<CurrentUser>();
-        current.Set(user);
-        Services.AddSingleton(_scope.ServiceProvider.GetRequiredService<IMediator>());
-        Services.AddSingleton<ICurrentUser>(current);
-        Services.AddSingleton(_app.Get<ILiveFeed>());
         Services.AddSingleton(_app.Get<TimeProvider>());
         Services.AddSingleton(new CircuitReconnects());
-        var auth = AddAuthorization();
-        auth.SetAuthorized(user.Identity!.Name!);
-        auth.SetRoles(Roles.All.Where(user.IsInRole).ToArray());
-        auth.SetClaims(user.FindFirst(ClaimTypes.NameIdentifier)!);
-        Render<MudPopoverProvider>();
+        SignInTo(_app, user);
         _dialogs = Render<MudDialogProvider>();
         _snackbars = Render<MudSnackbarProvider>();
         var board = Render<PipelineBoard>(p => p.Add(c => c.PipelineId, pipelineId));

@@ -16,8 +16,6 @@ namespace Monfri.Web.Tests.Components;
 /// </summary>
 public abstract class SignedInPageContext : MudTestContext, IAsyncLifetime
 {
-    private AsyncServiceScope _scope;
-
     protected MonfriServices App { get; private set; } = null!;
 
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = null!;
@@ -29,25 +27,14 @@ public abstract class SignedInPageContext : MudTestContext, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        await DisposeAsync();
-        await _scope.DisposeAsync();
+        await DisposeSignedInAsync();
         await App.DisposeAsync();
     }
 
     /// <summary>Signs <paramref name="user"/> in for the components rendered next, with dialogs, popovers and snackbars.</summary>
     protected void SignIn(ClaimsPrincipal user)
     {
-        _scope = App.Provider.CreateAsyncScope();
-        var current = _scope.ServiceProvider.GetRequiredService<CurrentUser>();
-        current.Set(user);
-        Services.AddSingleton(_scope.ServiceProvider.GetRequiredService<IMediator>());
-        Services.AddSingleton<ICurrentUser>(current);
-        Services.AddSingleton(App.Get<ILiveFeed>());
-        var auth = AddAuthorization();
-        auth.SetAuthorized(user.Identity!.Name!);
-        auth.SetRoles(Roles.All.Where(user.IsInRole).ToArray());
-        auth.SetClaims(user.FindFirst(ClaimTypes.NameIdentifier)!);
-        Popovers = Render<MudPopoverProvider>();
+        Popovers = SignInTo(App, user);
         Dialogs = Render<MudDialogProvider>();
         Render<MudSnackbarProvider>();
     }
