@@ -64,6 +64,7 @@ public static class DependencyInjection
             .AddDefaultTokenProviders();
         services.AddSingleton<IIdentityService, IdentityService>();
         services.AddSingleton<ApiTokenAuthenticator>();
+        services.AddSingleton<UnknownAccountSignIns>();
         services.AddSingleton<IdentitySeeder>();
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
         services.AddSingleton<DemoDataSeeder>();

@@ -24,6 +24,7 @@ public static class DependencyInjection
     {
         services.AddMonfriMediator();
         services.AddMonfriAuthentication(configuration);
+        services.AddMonfriRateLimiting(configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         // Bottom right: most pages keep their main action at the top right (New contact, New source…), which
         // MudBlazor's default top-right toasts covered for their whole duration.
@@ -58,6 +59,7 @@ public static class DependencyInjection
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseCurrentUser();
+        app.UseMonfriRateLimiting();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -87,7 +89,8 @@ public static class DependencyInjection
         app.MapAccountEndpoints();
         app.MapCollectEndpoints();
         app.MapHub<LiveHub>(LiveHub.Path);
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // SecurityHeadersMiddleware already forbids framing (frame-ancestors 'none') in the one policy every page gets.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 

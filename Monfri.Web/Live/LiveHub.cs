@@ -7,31 +7,38 @@ namespace Monfri.Web.Live;
 
 /// <summary>
 /// /hubs/live — the live feed for clients outside the app (wallboards, scripts, tests). Connect with the
-/// cookie or an API token (<c>?access_token=</c>), call <c>Subscribe(topic)</c>, receive <c>update</c>
-/// messages. Blazor components read the feed directly; the server never connects to its own hub.
+/// cookie or an API token (<c>?access_token=</c>), call <c>Subscribe(topic)</c> (answers
+/// <c>{ subscribed, error }</c>), receive <c>update</c> messages. Blazor components read the feed directly; the server never connects to its own hub.
 /// Each subscription is the connection's own feed subscription, so the same rules decide what a hub client
 /// and a screen receive — a rep limited to their own records never gets another rep's deal here either.
 /// </summary>
 [Authorize]
-public sealed class LiveHub(ILiveFeed feed, LiveHubSubscriptions subscriptions, IHubContext<LiveHub> hub) : Hub
+public sealed class LiveHub(ILiveFeed feed, LiveHubSubscriptions subscriptions, IHubContext<LiveHub> hub, ILogger<LiveHub> logger) : Hub
 {
     public const string Path = "/hubs/live";
     public const string UpdateMethod = "update";
 
-    public Task Subscribe(string topic)
+    /// <summary>
+    /// Follows <paramref name="topic"/>. A refusal (a topic that does not exist or that this user may not read)
+    /// is the client's mistake, so it is the answer rather than an exception: SignalR logs every exception a
+    /// hub method throws as a server error with its stack trace.
+    /// </summary>
+    public LiveSubscribeResult Subscribe(string topic)
     {
         var connectionId = Context.ConnectionId;
         var subscription = feed.Subscribe(topic, Context.User!, update =>
             new ValueTask(hub.Clients.Client(connectionId).SendAsync(UpdateMethod, update, CancellationToken.None)));
         if (!subscription.IsSuccess)
         {
-            throw new HubException(subscription.Status == Application.Common.Results.ResultStatus.Forbidden
+            var error = subscription.Status == Application.Common.Results.ResultStatus.Forbidden
                 ? $"You may not follow '{topic}'."
-                : $"'{topic}' is not a live topic.");
+                : $"'{topic}' is not a live topic.";
+            logger.LogInformation("Live hub subscription to {Topic} refused: {Reason}", topic, error);
+            return new LiveSubscribeResult(false, error);
         }
 
         subscriptions.Add(connectionId, topic, subscription.Value);
-        return Task.CompletedTask;
+        return new LiveSubscribeResult(true, null);
     }
 
     public Task Unsubscribe(string topic)
@@ -46,6 +53,9 @@ public sealed class LiveHub(ILiveFeed feed, LiveHubSubscriptions subscriptions, 
         return base.OnDisconnectedAsync(exception);
     }
 }
+
+/// <summary>The answer to <see cref="LiveHub.Subscribe"/>: subscribed, or why not.</summary>
+public sealed record LiveSubscribeResult(bool Subscribed, string? Error);
 
 /// <summary>The feed subscriptions of this node's hub connections, ended when a connection unsubscribes or goes away.</summary>
 public sealed class LiveHubSubscriptions : IDisposable

@@ -26,6 +26,7 @@ public sealed class ComputedTraitsPageTests : SignedInPageContext
 
         await page.InvokeAsync(() => page.Find("[data-testid=add-trait]").Click());
         Dialogs.WaitForElement("input[data-testid=trait-name]").Input("Page views");
+        Assert.DoesNotContain("segments", Dialogs.Markup, StringComparison.Ordinal); // there are none yet
         await Dialogs.InvokeAsync(() => Dialogs.Find("input[data-testid=trait-window]").Change("0"));
         await Dialogs.InvokeAsync(() => Dialogs.Find("[data-testid=save-trait]").Click());
         Dialogs.WaitForAssertion(() => Assert.Contains("A window is 1 to 730 days", Dialogs.Markup, StringComparison.Ordinal));

@@ -28,6 +28,19 @@ public sealed class RolePickerTests : MudTestContext
         Assert.Equal([Roles.Admin, Roles.Sales], reported.Order());
     }
 
+    [Theory]
+    [InlineData("segment")]
+    [InlineData("campaign")]
+    [InlineData("automation")]
+    [InlineData("report")]
+    public void Role_descriptions_promise_only_what_monfri_has(string notYetThere)
+    {
+        var picker = Render<RolePicker>(p => p.Add(c => c.Selected, []));
+
+        Assert.DoesNotContain(notYetThere, picker.Markup, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("computed traits", picker.Find("[data-testid=role-Marketing]").TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Clearing_a_box_removes_that_role()
     {

@@ -1,9 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
 using Monfri.Domain.Common;
 
 namespace Monfri.Web.Tests.Http;
@@ -47,9 +48,59 @@ public sealed class LiveHubTests(MonfriWebFactory factory) : IClassFixture<Monfr
         await using var hub = Connect(MonfriWebFactory.AdminToken);
         await hub.StartAsync();
 
-        var forbidden = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("Subscribe", $"user:{Guid.NewGuid()}"));
-        Assert.Contains("may not follow", forbidden.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("Subscribe", "nonsense"));
+        var forbidden = await hub.InvokeAsync<JsonElement>("Subscribe", $"user:{Guid.NewGuid()}");
+        Assert.False(forbidden.GetProperty("subscribed").GetBoolean());
+        Assert.Contains("may not follow", forbidden.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var unknown = await hub.InvokeAsync<JsonElement>("Subscribe", "nonsense");
+        Assert.Equal("'nonsense' is not a live topic.", unknown.GetProperty("error").GetString());
+        Assert.True((await hub.InvokeAsync<JsonElement>("Subscribe", "workspace")).GetProperty("subscribed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_refused_subscription_is_logged_as_the_clients_mistake_not_as_a_server_error()
+    {
+        var logs = new CapturedLogs();
+        await using var host = factory.WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddProvider(logs)));
+        _ = host.Services;
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(host.Server.BaseAddress, "/hubs/live"), options =>
+            {
+                options.Transports = HttpTransportType.LongPolling;
+                options.HttpMessageHandlerFactory = _ => host.Server.CreateHandler();
+                options.AccessTokenProvider = () => Task.FromResult<string?>(MonfriWebFactory.AdminToken);
+            })
+            .Build();
+        await hub.StartAsync();
+
+        await hub.InvokeAsync<JsonElement>("Subscribe", $"user:{Guid.NewGuid()}");
+
+        var refusal = Assert.Single(logs.Entries, e => e.Message.Contains("refused", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, refusal.Level);
+        Assert.Null(refusal.Exception);
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error && e.Category.StartsWith("Microsoft.AspNetCore.SignalR", StringComparison.Ordinal));
+    }
+
+    private sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);
+
+    private sealed class CapturedLogs : ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<LogEntry> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturedLogs logs, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                logs.Entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
+        }
     }
 
     private HttpClient Admin => factory.ClientWithToken(MonfriWebFactory.AdminToken);

@@ -20,6 +20,8 @@ public sealed class MonfriWebFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Monfri:Bootstrap:AdminPassword", "web-admin-password");
         builder.UseSetting("Monfri:Bootstrap:AdminApiToken", AdminToken);
         builder.UseSetting("Monfri:Demo:Enabled", "false");
+        // Rate limits count per client address; tests choose theirs (the in-memory server has none).
+        builder.WithClientAddressHeader();
     }
 
     public HttpClient ClientWithToken(string? token)
