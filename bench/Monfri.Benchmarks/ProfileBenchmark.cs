@@ -62,8 +62,6 @@ public static class ProfileBenchmark
             ["Monfri__Bootstrap__Sources__0__Name"] = "Bench shop",
             ["Monfri__Bootstrap__Sources__0__WriteKey"] = WriteKey,
             ["Monfri__Bootstrap__Sources__0__Kind"] = "Server",
-            // The benchmark measures the traits API, not the per-token rate limit it would otherwise reach.
-            ["Monfri__RateLimits__ApiRequestsPerMinute"] = "1000000",
         });
         await using var app = await MonfriServices.StartAsync(connectionString: connectionString, seed: false, settings: new Dictionary<string, string?>
         {

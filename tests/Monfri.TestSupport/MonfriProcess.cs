@@ -58,6 +58,12 @@ public sealed class MonfriProcess : IAsyncDisposable
         start.Environment["Monfri__Bootstrap__AdminApiToken"] = AdminToken;
         // Tests start on an empty workspace unless they ask for the demo (Monfri__Demo__Enabled=true).
         start.Environment["Monfri__Demo__Enabled"] = "false";
+        // A test suite or benchmark signs in and calls the API from one address far more often than people do;
+        // the limits themselves are tested with their own settings (RateLimitTests).
+        start.Environment["Monfri__RateLimits__SignInsPerMinute"] = "100000";
+        start.Environment["Monfri__RateLimits__FailedSignInsPerHour"] = "100000";
+        start.Environment["Monfri__RateLimits__ApiRequestsPerMinute"] = "10000000";
+        start.Environment["Monfri__RateLimits__UnauthenticatedApiRequestsPerMinute"] = "100000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in settings)

@@ -34,12 +34,7 @@ public static class BoardBenchmark
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RepoPaths.Configuration} build");
 
         var connectionString = await TestPostgres.CreateDatabaseAsync("bench_board");
-        await using var app = await MonfriProcess.StartAsync(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Monfri"] = connectionString,
-            // Seeding and measuring go through the API with one token, far beyond its per-token rate limit.
-            ["Monfri__RateLimits__ApiRequestsPerMinute"] = "1000000",
-        });
+        await using var app = await MonfriProcess.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings__Monfri"] = connectionString });
         using var admin = app.AdminClient();
 
         var pipeline = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines"))[0];
