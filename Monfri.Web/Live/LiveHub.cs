@@ -13,16 +13,31 @@ namespace Monfri.Web.Live;
 /// and a screen receive — a rep limited to their own records never gets another rep's deal here either.
 /// </summary>
 [Authorize]
-public sealed class LiveHub(ILiveFeed feed, LiveHubSubscriptions subscriptions, IHubContext<LiveHub> hub) : Hub
+public sealed class LiveHub(ILiveFeed feed, ILiveAudience audience, LiveHubSubscriptions subscriptions, IHubContext<LiveHub> hub) : Hub
 {
     public const string Path = "/hubs/live";
     public const string UpdateMethod = "update";
 
-    public Task Subscribe(string topic)
+    public async Task Subscribe(string topic)
     {
         var connectionId = Context.ConnectionId;
-        var subscription = feed.Subscribe(topic, Context.User!, update =>
-            new ValueTask(hub.Clients.Client(connectionId).SendAsync(UpdateMethod, update, CancellationToken.None)));
+        // A record's topic is followed under the rule that reads it: a rep limited to their own records may not
+        // follow a colleague's contact or company (screens only subscribe after reading the record).
+        if (LiveTopics.IsValid(topic) && LiveTopics.CanRead(Context.User!, topic) && !await audience.MayFollowAsync(topic, Context.User!, Context.ConnectionAborted))
+        {
+            throw new HubException($"You may not follow '{topic}'.");
+        }
+
+        var record = LiveTopics.RecordOf(topic);
+        var subscription = feed.Subscribe(topic, Context.User!, async update =>
+        {
+            await hub.Clients.Client(connectionId).SendAsync(UpdateMethod, update, CancellationToken.None);
+            if (record is { } followed && update.Kind == LiveScope.HiddenKind && IdOf(update) == followed.Id)
+            {
+                // The record went to someone else: this client may no longer follow it, so the subscription ends.
+                subscriptions.Remove(connectionId, topic);
+            }
+        });
         if (!subscription.IsSuccess)
         {
             throw new HubException(subscription.Status == Application.Common.Results.ResultStatus.Forbidden
@@ -31,8 +46,12 @@ public sealed class LiveHub(ILiveFeed feed, LiveHubSubscriptions subscriptions, 
         }
 
         subscriptions.Add(connectionId, topic, subscription.Value);
-        return Task.CompletedTask;
     }
+
+    private static Guid? IdOf(LiveUpdate update) =>
+        update.Data.ValueKind == System.Text.Json.JsonValueKind.Object
+        && (update.Data.TryGetProperty("id", out var id) || update.Data.TryGetProperty("Id", out id))
+        && id.TryGetGuid(out var value) ? value : null;
 
     public Task Unsubscribe(string topic)
     {
