@@ -96,7 +96,7 @@ public sealed class DemoDataSeeder(
                 var name = names.Name.FullName();
                 if (!existing.TryGetValue(email, out var id))
                 {
-                    var created = await identity.CreateUserAsync(new NewUser(email, name, Password, [role]), cancellationToken);
+                    var created = await identity.CreateUserAsync(new NewUser(email, name, Password, [role]), null, cancellationToken);
                     id = created.IsSuccess
                         ? created.Value.Id
                         : throw new InvalidOperationException($"Could not create the demo user {email}: {created.ErrorMessage}");

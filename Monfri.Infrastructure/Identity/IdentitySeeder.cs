@@ -25,6 +25,8 @@ public sealed class IdentitySeeder(
     public async Task<BootstrapReport> SeedAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        // Provisioning from configuration (roles, the first admin, its token) is not audited: the configuration is its record.
+        scope.ServiceProvider.GetRequiredService<MonfriDbContext>().SuppressAudit = true;
         var roleManager = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole<Guid>>>();
         foreach (var role in Roles.All)
         {
@@ -106,6 +108,7 @@ public sealed class IdentitySeeder(
 
         var hash = ApiTokenSecrets.Hash(secret);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.SuppressAudit = true;
         if (await db.ApiTokens.AnyAsync(t => t.SecretHash == hash, cancellationToken))
         {
             return;

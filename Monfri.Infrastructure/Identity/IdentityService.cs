@@ -41,10 +41,10 @@ internal sealed class IdentityService(
         return ToDto(user, roles.GetValueOrDefault(userId, []), clock.GetUtcNow());
     }
 
-    public async Task<Result<UserDto>> CreateUserAsync(NewUser request, CancellationToken cancellationToken)
+    public async Task<Result<UserDto>> CreateUserAsync(NewUser request, Guid? actorId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var users = UsersActingAs(scope, actorId);
         if (await users.FindByEmailAsync(request.Email) is not null)
         {
             return Result<UserDto>.Conflict($"A user with the email {request.Email} already exists.");
@@ -75,10 +75,10 @@ internal sealed class IdentityService(
         return ToDto(user, [.. request.Roles.Order()], clock.GetUtcNow());
     }
 
-    public async Task<Result> SetRolesAsync(Guid userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
+    public async Task<Result> SetRolesAsync(Guid userId, IReadOnlyCollection<string> roles, Guid? actorId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var users = UsersActingAs(scope, actorId);
         if (await users.FindByIdAsync(userId.ToString()) is not { } user)
         {
             return Result.NotFound("That user does not exist.");
@@ -97,10 +97,10 @@ internal sealed class IdentityService(
         return Result.Success();
     }
 
-    public async Task<Result> SetActiveAsync(Guid userId, bool active, CancellationToken cancellationToken)
+    public async Task<Result> SetActiveAsync(Guid userId, bool active, Guid? actorId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var users = UsersActingAs(scope, actorId);
         if (await users.FindByIdAsync(userId.ToString()) is not { } user)
         {
             return Result.NotFound("That user does not exist.");
@@ -120,6 +120,7 @@ internal sealed class IdentityService(
     public async Task<Result<CreatedApiToken>> CreateApiTokenAsync(Guid userId, string name, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ActorId = userId; // a user makes their own tokens
         if (!await db.Users.AnyAsync(u => u.Id == userId && u.IsActive, cancellationToken))
         {
             return Result<CreatedApiToken>.NotFound("That user does not exist or is deactivated.");
@@ -151,10 +152,29 @@ internal sealed class IdentityService(
     public async Task<Result> RevokeApiTokenAsync(Guid userId, Guid tokenId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var revoked = await db.ApiTokens
-            .Where(t => t.Id == tokenId && t.UserId == userId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, clock.GetUtcNow()), cancellationToken);
-        return revoked == 1 ? Result.Success() : Result.NotFound("No active token with that id belongs to you.");
+        db.ActorId = userId;
+        // Loaded and saved (not a bulk update) so the revocation goes through the audit log like every change.
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.UserId == userId && t.RevokedAt == null, cancellationToken);
+        if (token is null)
+        {
+            return Result.NotFound("No active token with that id belongs to you.");
+        }
+
+        token.RevokedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success();
+    }
+
+    /// <summary>
+    /// Identity's user manager in <paramref name="scope"/>, on a context that names <paramref name="actorId"/> in the
+    /// audit log. Without an actor it is Monfri's own provisioning (demo users), which is not audited.
+    /// </summary>
+    private static UserManager<AppUser> UsersActingAs(AsyncServiceScope scope, Guid? actorId)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<MonfriDbContext>();
+        db.ActorId = actorId;
+        db.SuppressAudit = actorId is null;
+        return scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
     }
 
     private static async Task<Dictionary<Guid, string[]>> RolesByUserAsync(MonfriDbContext db, Guid? userId, CancellationToken cancellationToken)

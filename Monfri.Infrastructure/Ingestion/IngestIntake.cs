@@ -10,15 +10,26 @@ namespace Monfri.Infrastructure.Ingestion;
 
 /// <summary>
 /// The durable intake: one row per accepted request, inserted on a connection with <c>synchronous_commit=on</c>
-/// (whatever the server default), so the 200 a client gets means the events survive a crash. Depth is sampled
-/// in the background; past the limit the API sheds load with 429 instead of queueing without bound.
+/// (whatever the server default), so the 200 a client gets means the events survive a crash. A request reserves
+/// room for all its events before it is written, so concurrent requests cannot push the queue past
+/// <see cref="IngestOptions.MaxQueuedEvents"/>; one that finds no room is refused whole (429). The count lives in
+/// memory (no query per request) and is reconciled with the table in the background (decision 010).
 /// </summary>
 public sealed class IngestIntake : BackgroundService, IIngestIntake
 {
     private readonly NpgsqlDataSource _durable;
     private readonly IngestOptions _options;
     private readonly ILogger<IngestIntake> _logger;
-    private long _queuedEvents;
+    private readonly Lock _gate = new();
+
+    // Guarded by _gate. Events in the table as last sampled, plus those this process committed since.
+    private long _stored;
+
+    // Guarded by _gate. Events of requests that reserved room and are being written now.
+    private long _reserved;
+
+    // Guarded by _gate. Every event this process ever committed: what a sample may not have seen yet.
+    private long _committedTotal;
 
     public IngestIntake(IConfiguration configuration, IOptions<IngestOptions> options, ILogger<IngestIntake> logger)
     {
@@ -31,21 +42,71 @@ public sealed class IngestIntake : BackgroundService, IIngestIntake
     /// <summary>Signalled after each append so this node's workers start at once instead of at their next poll.</summary>
     public IngestSignal Signal { get; } = new();
 
-    public long QueuedEvents => Interlocked.Read(ref _queuedEvents);
-
-    public bool IsOverloaded => QueuedEvents > _options.MaxQueuedEvents;
-
-    public async Task AppendAsync(Guid sourceId, DateTimeOffset receivedAt, byte[] eventsJson, int count, CancellationToken cancellationToken)
+    /// <summary>Accepted events not yet processed, as this process knows it: stored (last sample and since) and being written.</summary>
+    public long QueuedEvents
     {
-        await using var command = _durable.CreateCommand(
-            "INSERT INTO cdp_intake (source_id, received_at, event_count, payload) VALUES ($1, $2, $3, $4)");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sourceId });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = receivedAt });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = eventsJson, NpgsqlDbType = NpgsqlDbType.Bytea });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        Interlocked.Add(ref _queuedEvents, count);
+        get
+        {
+            lock (_gate)
+            {
+                return _stored + _reserved;
+            }
+        }
+    }
+
+    public bool IsOverloaded => QueuedEvents >= _options.MaxQueuedEvents;
+
+    public async Task<bool> AppendAsync(Guid sourceId, DateTimeOffset receivedAt, byte[] eventsJson, int count, CancellationToken cancellationToken)
+    {
+        if (!TryReserve(count))
+        {
+            return false;
+        }
+
+        var committed = false;
+        try
+        {
+            await using var command = _durable.CreateCommand(
+                "INSERT INTO cdp_intake (source_id, received_at, event_count, payload) VALUES ($1, $2, $3, $4)");
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sourceId });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = receivedAt });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = eventsJson, NpgsqlDbType = NpgsqlDbType.Bytea });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            committed = true;
+        }
+        finally
+        {
+            // A failed insert gives its room back. (One whose commit reached the server but whose answer was lost
+            // is counted again at the next sample.)
+            lock (_gate)
+            {
+                _reserved -= count;
+                if (committed)
+                {
+                    _stored += count;
+                    _committedTotal += count;
+                }
+            }
+        }
+
         Signal.Set();
+        return true;
+    }
+
+    /// <summary>Takes room for <paramref name="count"/> events, or none when they would not all fit: check and take are one step.</summary>
+    private bool TryReserve(int count)
+    {
+        lock (_gate)
+        {
+            if (_stored + _reserved + count > _options.MaxQueuedEvents)
+            {
+                return false;
+            }
+
+            _reserved += count;
+            return true;
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -54,8 +115,21 @@ public sealed class IngestIntake : BackgroundService, IIngestIntake
         {
             try
             {
+                // Reconciles with the table: workers (on any node) drained it, other nodes appended to it. A commit of
+                // ours after the sample's snapshot is in committedSince; one just before it may be counted twice until
+                // the next sample, which errs on refusing, never on overshooting.
+                long committedBefore;
+                lock (_gate)
+                {
+                    committedBefore = _committedTotal;
+                }
+
                 await using var command = _durable.CreateCommand("SELECT coalesce(sum(event_count), 0)::bigint FROM cdp_intake WHERE failed_at IS NULL");
-                Interlocked.Exchange(ref _queuedEvents, (long)(await command.ExecuteScalarAsync(stoppingToken))!);
+                var sampled = (long)(await command.ExecuteScalarAsync(stoppingToken))!;
+                lock (_gate)
+                {
+                    _stored = sampled + (_committedTotal - committedBefore);
+                }
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {

@@ -31,6 +31,7 @@ public sealed class SourceBootstrapper(IDbContextFactory<MonfriDbContext> dbFact
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.SuppressAudit = true; // configuration is the record of what it provisions
         foreach (var item in configured.Where(s => !string.IsNullOrWhiteSpace(s.Name)))
         {
             var name = item.Name!.Trim();

@@ -51,6 +51,26 @@ public sealed class OwnRecordsAudience(
             : null;
     }
 
+    public async ValueTask<bool> MayFollowAsync(string topic, ClaimsPrincipal viewer, CancellationToken cancellationToken)
+    {
+        if (LiveTopics.RecordOf(topic) is not { } record || !_repsSeeOnlyOwnRecords || !CrmAccess.IsSubjectToOwnRecordsRule(viewer.IsInRole))
+        {
+            return true;
+        }
+
+        if (!Guid.TryParse(viewer.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var me))
+        {
+            return false;
+        }
+
+        // One read per subscription, not per update: later owner changes reach the subscriber as scoped updates.
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var owner = record.Prefix == LiveTopics.ProfilePrefix
+            ? await db.People.Where(p => p.Id == record.Id).Select(p => p.OwnerId).FirstOrDefaultAsync(cancellationToken)
+            : await db.Companies.Where(c => c.Id == record.Id).Select(c => c.OwnerId).FirstOrDefaultAsync(cancellationToken);
+        return owner == me;
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _settingsChanges = fanout.Add(LiveTopics.Workspace, update =>

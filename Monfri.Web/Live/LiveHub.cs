@@ -13,7 +13,7 @@ namespace Monfri.Web.Live;
 /// and a screen receive — a rep limited to their own records never gets another rep's deal here either.
 /// </summary>
 [Authorize]
-public sealed class LiveHub(ILiveFeed feed, LiveHubSubscriptions subscriptions, IHubContext<LiveHub> hub, ILogger<LiveHub> logger) : Hub
+public sealed class LiveHub(ILiveFeed feed, ILiveAudience audience, LiveHubSubscriptions subscriptions, IHubContext<LiveHub> hub, ILogger<LiveHub> logger) : Hub
 {
     public const string Path = "/hubs/live";
     public const string UpdateMethod = "update";
@@ -23,23 +23,47 @@ public sealed class LiveHub(ILiveFeed feed, LiveHubSubscriptions subscriptions, 
     /// is the client's mistake, so it is the answer rather than an exception: SignalR logs every exception a
     /// hub method throws as a server error with its stack trace.
     /// </summary>
-    public LiveSubscribeResult Subscribe(string topic)
+    public async Task<LiveSubscribeResult> Subscribe(string topic)
     {
         var connectionId = Context.ConnectionId;
-        var subscription = feed.Subscribe(topic, Context.User!, update =>
-            new ValueTask(hub.Clients.Client(connectionId).SendAsync(UpdateMethod, update, CancellationToken.None)));
+        // A record's topic is followed under the rule that reads it: a rep limited to their own records may not
+        // follow a colleague's contact or company (screens only subscribe after reading the record).
+        if (LiveTopics.IsValid(topic) && LiveTopics.CanRead(Context.User!, topic) && !await audience.MayFollowAsync(topic, Context.User!, Context.ConnectionAborted))
+        {
+            return Refused(topic, $"You may not follow '{topic}'.");
+        }
+
+        var record = LiveTopics.RecordOf(topic);
+        var subscription = feed.Subscribe(topic, Context.User!, async update =>
+        {
+            await hub.Clients.Client(connectionId).SendAsync(UpdateMethod, update, CancellationToken.None);
+            if (record is { } followed && update.Kind == LiveScope.HiddenKind && IdOf(update) == followed.Id)
+            {
+                // The record went to someone else: this client may no longer follow it, so the subscription ends.
+                subscriptions.Remove(connectionId, topic);
+            }
+        });
         if (!subscription.IsSuccess)
         {
-            var error = subscription.Status == Application.Common.Results.ResultStatus.Forbidden
+            return Refused(topic, subscription.Status == Application.Common.Results.ResultStatus.Forbidden
                 ? $"You may not follow '{topic}'."
-                : $"'{topic}' is not a live topic.";
-            logger.LogInformation("Live hub subscription to {Topic} refused: {Reason}", topic, error);
-            return new LiveSubscribeResult(false, error);
+                : $"'{topic}' is not a live topic.");
         }
 
         subscriptions.Add(connectionId, topic, subscription.Value);
         return new LiveSubscribeResult(true, null);
     }
+
+    private LiveSubscribeResult Refused(string topic, string error)
+    {
+        logger.LogInformation("Live hub subscription to {Topic} refused: {Reason}", topic, error);
+        return new LiveSubscribeResult(false, error);
+    }
+
+    private static Guid? IdOf(LiveUpdate update) =>
+        update.Data.ValueKind == System.Text.Json.JsonValueKind.Object
+        && (update.Data.TryGetProperty("id", out var id) || update.Data.TryGetProperty("Id", out id))
+        && id.TryGetGuid(out var value) ? value : null;
 
     public Task Unsubscribe(string topic)
     {

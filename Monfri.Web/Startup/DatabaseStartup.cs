@@ -13,13 +13,14 @@ public static class DatabaseStartup
     /// <summary>
     /// With ConnectionStrings:Monfri set, Monfri uses that server and starts nothing. Without it, Monfri
     /// starts its own cluster in Monfri:DataDirectory and points the connection string at it.
+    /// Returns the server it started (null with a connection string), so a start that fails later can stop it.
     /// </summary>
-    public static void AddMonfriDatabase(this WebApplicationBuilder builder)
+    public static EmbeddedPostgres? AddMonfriDatabase(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString("Monfri")))
         {
-            return;
+            return null;
         }
 
         using var loggers = LoggerFactory.Create(logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole());
@@ -38,6 +39,7 @@ public static class DatabaseStartup
         builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
         // Start-up may still fail after this point (a migration, a port); the server must not outlive us.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        return server;
     }
 
     /// <summary>~/.local/share/monfri on Linux.</summary>

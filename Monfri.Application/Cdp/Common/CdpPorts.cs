@@ -21,14 +21,15 @@ public interface ISourceDirectory
 /// <summary>The durable intake queue in front of the ingest workers.</summary>
 public interface IIngestIntake
 {
-    /// <summary>True while the queue is deeper than the configured limit: new requests get 429.</summary>
+    /// <summary>True while the queue is full to the configured limit: new requests get 429 before their body is read.</summary>
     bool IsOverloaded { get; }
 
     /// <summary>
-    /// Appends one request's accepted events (a JSON array) and returns once they are durable (committed with
-    /// <c>synchronous_commit</c> on). Throws only on a transient fault, which callers answer with 503.
+    /// Reserves room for one request's accepted events (a JSON array), appends them and returns true once they are
+    /// durable (committed with <c>synchronous_commit</c> on); returns false, storing none of them, when they would
+    /// not all fit under the limit. Throws only on a transient fault, which callers answer with 503.
     /// </summary>
-    Task AppendAsync(Guid sourceId, DateTimeOffset receivedAt, byte[] eventsJson, int count, CancellationToken cancellationToken);
+    Task<bool> AppendAsync(Guid sourceId, DateTimeOffset receivedAt, byte[] eventsJson, int count, CancellationToken cancellationToken);
 }
 
 /// <summary>The live updates of a source debugger (topic <c>source:{id}</c>).</summary>

@@ -21,4 +21,10 @@ public sealed record LiveScope(Guid RecordId, Guid? OwnerId, Guid? PreviousOwner
 public interface ILiveAudience
 {
     LiveUpdate? ForViewer(LiveUpdate update, ClaimsPrincipal viewer);
+
+    /// <summary>
+    /// Whether <paramref name="viewer"/> may follow the topic of one record (<c>profile:{id}</c>, <c>company:{id}</c>):
+    /// the same rule as reading it. True for every other topic (<see cref="LiveTopics.CanRead"/> decides those).
+    /// </summary>
+    ValueTask<bool> MayFollowAsync(string topic, ClaimsPrincipal viewer, CancellationToken cancellationToken);
 }

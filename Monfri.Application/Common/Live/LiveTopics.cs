@@ -46,6 +46,24 @@ public static class LiveTopics
         (Traits, [Roles.Admin, Roles.Marketing], false),
     ];
 
+    /// <summary>The record a topic is about (<c>profile:{id}</c>, <c>company:{id}</c>), or null for any other topic.</summary>
+    public static (string Prefix, Guid Id)? RecordOf(string topic)
+    {
+        foreach (var prefix in RecordPrefixes)
+        {
+            if (topic.StartsWith(prefix, StringComparison.Ordinal) && Guid.TryParse(topic.AsSpan(prefix.Length), out var id))
+            {
+                return (prefix, id);
+            }
+        }
+
+        return null;
+    }
+
+    public const string ProfilePrefix = "profile:";
+    public const string CompanyPrefix = "company:";
+    private static readonly string[] RecordPrefixes = [ProfilePrefix, CompanyPrefix];
+
     public static bool IsValid(string topic) =>
         !string.IsNullOrWhiteSpace(topic) && topic.Length <= 200 && Find(topic) is not null;
 

@@ -14,12 +14,16 @@ public interface IIdentityService
 
     Task<UserDto?> FindUserAsync(Guid userId, CancellationToken cancellationToken);
 
-    Task<Result<UserDto>> CreateUserAsync(NewUser user, CancellationToken cancellationToken);
+    /// <summary>
+    /// Account changes name who made them (<paramref name="actorId"/>) in the audit log; null is Monfri itself at
+    /// start-up (the demo's users), which, like the rest of seeding, is not audited.
+    /// </summary>
+    Task<Result<UserDto>> CreateUserAsync(NewUser user, Guid? actorId, CancellationToken cancellationToken);
 
-    Task<Result> SetRolesAsync(Guid userId, IReadOnlyCollection<string> roles, CancellationToken cancellationToken);
+    Task<Result> SetRolesAsync(Guid userId, IReadOnlyCollection<string> roles, Guid? actorId, CancellationToken cancellationToken);
 
     /// <summary>Deactivating also ends the user's open sessions and stops their API tokens.</summary>
-    Task<Result> SetActiveAsync(Guid userId, bool active, CancellationToken cancellationToken);
+    Task<Result> SetActiveAsync(Guid userId, bool active, Guid? actorId, CancellationToken cancellationToken);
 
     Task<Result<CreatedApiToken>> CreateApiTokenAsync(Guid userId, string name, DateTimeOffset? expiresAt, CancellationToken cancellationToken);
 

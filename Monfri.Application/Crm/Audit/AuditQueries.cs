@@ -11,15 +11,15 @@ using Roles = Monfri.Domain.Common.Roles;
 
 namespace Monfri.Application.Crm.Audit;
 
-public sealed record AuditEntryDto(long Id, CrmObjectType ObjectType, Guid RecordId, AuditAction Action, IReadOnlyList<FieldChange> Changes, string? Summary, string? UserName, DateTimeOffset At);
+public sealed record AuditEntryDto(long Id, AuditObjectType ObjectType, Guid RecordId, AuditAction Action, IReadOnlyList<FieldChange> Changes, string? Summary, string? UserName, DateTimeOffset At);
 
 /// <summary>The change history of one record, newest first (who changed which field, old → new).</summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
 public sealed record GetRecordHistoryQuery(CrmObjectType ObjectType, Guid RecordId, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<AuditEntryDto>>>;
 
-/// <summary>The workspace's audit log for admins, newest first, filterable by record kind and user.</summary>
+/// <summary>The workspace's audit log for admins, newest first, filterable by kind (records, users, tokens, sources …) and user.</summary>
 [RequiresRole(Roles.Admin)]
-public sealed record ListAuditLogQuery(CrmObjectType? ObjectType = null, Guid? UserId = null, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<AuditEntryDto>>>;
+public sealed record ListAuditLogQuery(AuditObjectType? ObjectType = null, Guid? UserId = null, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<AuditEntryDto>>>;
 
 public sealed class GetRecordHistoryValidator : AbstractValidator<GetRecordHistoryQuery>
 {
@@ -49,7 +49,8 @@ public sealed class AuditQueriesHandler(IMonfriDbFactory dbFactory, CrmAccess ac
             return Result<Page<AuditEntryDto>>.NotFound("That record does not exist, or you may not see it.");
         }
 
-        return await PageAsync(db, db.AuditLog.Where(a => a.ObjectType == query.ObjectType && a.RecordId == query.RecordId), query.PageIndex, query.PageSize, cancellationToken);
+        var type = AuditEntry.For(query.ObjectType);
+        return await PageAsync(db, db.AuditLog.Where(a => a.ObjectType == type && a.RecordId == query.RecordId), query.PageIndex, query.PageSize, cancellationToken);
     }
 
     public async ValueTask<Result<Page<AuditEntryDto>>> Handle(ListAuditLogQuery query, CancellationToken cancellationToken)

@@ -54,6 +54,18 @@ public sealed class CrmAccess(ICurrentUser currentUser)
         return records.Where(r => r.OwnerId == me);
     }
 
+    /// <summary>
+    /// What a user is told when what they enter (an email, a domain) already belongs to a record they may not see:
+    /// that it exists — a unique rule cannot hide that — but neither its id nor its name, and whom to ask.
+    /// </summary>
+    public static async Task<string> HiddenDuplicateMessageAsync(IMonfriDb db, string what, Guid? ownerId, CancellationToken cancellationToken)
+    {
+        var owner = ownerId is { } id ? await db.UserRefs.Where(u => u.Id == id).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) : null;
+        return owner is null
+            ? $"{what} already exists, but you cannot see it. Ask an admin or a manager to give it to you rather than creating a second one."
+            : $"{what} already exists, but it belongs to {owner} and you cannot see it. Ask {owner} to give it to you, or to add what you need, rather than creating a second one.";
+    }
+
     /// <summary>Whether the current user may see one record with this owner.</summary>
     public async Task<bool> CanSeeAsync(IMonfriDb db, Guid? ownerId, CancellationToken cancellationToken) =>
         !await OwnRecordsOnlyAsync(db, cancellationToken) || ownerId == currentUser.Id;

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
+using Monfri.Application.Crm.Common;
 using Monfri.Application.Crm.CustomFields;
 using Monfri.Domain.Crm;
 
@@ -27,12 +28,15 @@ public sealed class CompanyInputValidator : AbstractValidator<CompanyInput>
 
 internal static class CompanyRules
 {
-    public static async Task<Result<CompanyDetails>> ResolveAsync(IMonfriDb db, CompanyInput input, Guid? existingId, CancellationToken cancellationToken)
+    public static async Task<Result<CompanyDetails>> ResolveAsync(IMonfriDb db, CompanyInput input, Guid? existingId, CrmAccess access, CancellationToken cancellationToken)
     {
         var domain = Company.NormalizeDomain(input.Domain);
-        if (domain is not null && await db.Companies.Where(c => c.Domain == domain && c.Id != existingId).Select(c => new { c.Id, c.Name }).FirstOrDefaultAsync(cancellationToken) is { } other)
+        if (domain is not null && await db.Companies.Where(c => c.Domain == domain && c.Id != existingId).Select(c => new { c.Id, c.Name, c.OwnerId }).FirstOrDefaultAsync(cancellationToken) is { } other)
         {
-            return Result<CompanyDetails>.Conflict($"{other.Name} already has the domain {domain} (id {other.Id}). Open it or merge instead.");
+            // As for contacts: a company the user may not see is neither named nor identified.
+            return Result<CompanyDetails>.Conflict(await access.CanSeeAsync(db, other.OwnerId, cancellationToken)
+                ? $"{other.Name} already has the domain {domain} (id {other.Id}). Open it or merge instead."
+                : await CrmAccess.HiddenDuplicateMessageAsync(db, $"A company with the domain {domain}", other.OwnerId, cancellationToken));
         }
 
         var rules = await CompanyRuleSet.LoadAsync(db, cancellationToken);

@@ -87,7 +87,7 @@ public sealed class MergeCompaniesHandler(IMonfriDbFactory dbFactory, CrmAccess 
             return Result<CompanyDetail>.Conflict(Changed);
         }
 
-        var details = await CompanyRules.ResolveAsync(db, input, survivor.Id, cancellationToken);
+        var details = await CompanyRules.ResolveAsync(db, input, survivor.Id, access, cancellationToken);
         if (!details.IsSuccess)
         {
             return Result<CompanyDetail>.From(details);

@@ -42,7 +42,7 @@ public sealed class SaveCompanyHandler(IMonfriDbFactory dbFactory, CrmAccess acc
     public async ValueTask<Result<CompanyDetail>> Handle(CreateCompanyCommand command, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        var details = await CompanyRules.ResolveAsync(db, command with { OwnerId = command.OwnerId ?? currentUser.Id }, null, cancellationToken);
+        var details = await CompanyRules.ResolveAsync(db, command with { OwnerId = command.OwnerId ?? currentUser.Id }, null, access, cancellationToken);
         if (!details.IsSuccess)
         {
             return Result<CompanyDetail>.From(details);
@@ -78,12 +78,13 @@ public sealed class SaveCompanyHandler(IMonfriDbFactory dbFactory, CrmAccess acc
             return Result<CompanyDetail>.Conflict(Changed);
         }
 
-        var details = await CompanyRules.ResolveAsync(db, command, company.Id, cancellationToken);
+        var details = await CompanyRules.ResolveAsync(db, command, company.Id, access, cancellationToken);
         if (!details.IsSuccess)
         {
             return Result<CompanyDetail>.From(details);
         }
 
+        var previousOwner = company.OwnerId;
         company.Apply(details.Value, clock.GetUtcNow());
         try
         {
@@ -94,7 +95,8 @@ public sealed class SaveCompanyHandler(IMonfriDbFactory dbFactory, CrmAccess acc
             return Result<CompanyDetail>.Conflict(Changed);
         }
 
-        await live.PublishAsync(LiveTopics.Company(company.Id), "company.updated", new { company.Id }, cancellationToken);
+        await live.PublishAsync(LiveTopics.Company(company.Id), "company.updated", new { company.Id },
+            new LiveScope(company.Id, company.OwnerId, previousOwner == company.OwnerId ? null : previousOwner), cancellationToken);
         return await mediator.Send(new GetCompanyQuery(company.Id), cancellationToken);
     }
 }

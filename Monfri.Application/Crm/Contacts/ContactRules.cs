@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
+using Monfri.Application.Crm.Common;
 using Monfri.Application.Crm.CustomFields;
 using Monfri.Domain.Crm;
 
@@ -31,13 +32,16 @@ public sealed class ContactInputValidator : AbstractValidator<ContactInput>
 /// <summary>Checks against the database that validators cannot do alone, then builds the domain details.</summary>
 internal static class ContactRules
 {
-    public static async Task<Result<ContactDetails>> ResolveAsync(IMonfriDb db, ContactInput input, Guid? existingId, CancellationToken cancellationToken)
+    public static async Task<Result<ContactDetails>> ResolveAsync(IMonfriDb db, ContactInput input, Guid? existingId, CrmAccess access, CancellationToken cancellationToken)
     {
         var email = Person.Normalize(input.Email);
-        if (email is not null && await db.People.AnyAsync(p => p.Id != existingId && (p.Email == email || p.OtherEmails.Contains(email)), cancellationToken))
+        if (email is not null
+            && await db.People.Where(p => p.Id != existingId && (p.Email == email || p.OtherEmails.Contains(email))).Select(p => new { p.Id, p.OwnerId }).FirstOrDefaultAsync(cancellationToken) is { } other)
         {
-            var other = await db.People.Where(p => p.Email == email || p.OtherEmails.Contains(email)).Select(p => new { p.Id }).FirstAsync(cancellationToken);
-            return Result<ContactDetails>.Conflict($"A contact with the email {email} already exists (id {other.Id}). Open it or merge instead.");
+            // A rep limited to their own records learns that the email is taken, never by whom or under which id.
+            return Result<ContactDetails>.Conflict(await access.CanSeeAsync(db, other.OwnerId, cancellationToken)
+                ? $"A contact with the email {email} already exists (id {other.Id}). Open it or merge instead."
+                : await CrmAccess.HiddenDuplicateMessageAsync(db, $"A contact with the email {email}", other.OwnerId, cancellationToken));
         }
 
         var errors = new List<ResultError>();

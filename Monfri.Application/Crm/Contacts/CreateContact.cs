@@ -20,14 +20,14 @@ public sealed class CreateContactValidator : AbstractValidator<CreateContactComm
     public CreateContactValidator() => Include(new ContactInputValidator());
 }
 
-public sealed class CreateContactHandler(IMonfriDbFactory dbFactory, ICurrentUser currentUser, TimeProvider clock, IMediator mediator, ILiveFeed live)
+public sealed class CreateContactHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, TimeProvider clock, IMediator mediator, ILiveFeed live)
     : ICommandHandler<CreateContactCommand, Result<ContactDetail>>
 {
     public async ValueTask<Result<ContactDetail>> Handle(CreateContactCommand command, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var input = command with { OwnerId = command.OwnerId ?? currentUser.Id };
-        var details = await ContactRules.ResolveAsync(db, input, null, cancellationToken);
+        var details = await ContactRules.ResolveAsync(db, input, null, access, cancellationToken);
         if (!details.IsSuccess)
         {
             return Result<ContactDetail>.From(details);

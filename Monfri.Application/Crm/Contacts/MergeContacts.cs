@@ -94,7 +94,7 @@ public sealed class MergeContactsHandler(IMonfriDbFactory dbFactory, CrmAccess a
             return Result<ContactDetail>.Conflict(Changed);
         }
 
-        var details = await ContactRules.ResolveAsync(db, input, survivor.Id, cancellationToken);
+        var details = await ContactRules.ResolveAsync(db, input, survivor.Id, access, cancellationToken);
         if (!details.IsSuccess)
         {
             return Result<ContactDetail>.From(details);

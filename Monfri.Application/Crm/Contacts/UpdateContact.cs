@@ -44,12 +44,13 @@ public sealed class UpdateContactHandler(IMonfriDbFactory dbFactory, CrmAccess a
             return Result<ContactDetail>.Conflict("This contact was changed by someone else since you opened it. Reload to see their changes, then edit again.");
         }
 
-        var details = await ContactRules.ResolveAsync(db, command, person.Id, cancellationToken);
+        var details = await ContactRules.ResolveAsync(db, command, person.Id, access, cancellationToken);
         if (!details.IsSuccess)
         {
             return Result<ContactDetail>.From(details);
         }
 
+        var previousOwner = person.OwnerId;
         person.Apply(details.Value, clock.GetUtcNow());
         try
         {
@@ -60,7 +61,8 @@ public sealed class UpdateContactHandler(IMonfriDbFactory dbFactory, CrmAccess a
             return Result<ContactDetail>.Conflict("This contact was changed by someone else since you opened it. Reload to see their changes, then edit again.");
         }
 
-        await live.PublishAsync(LiveTopics.Profile(person.Id), "contact.updated", new { person.Id, person.Version, By = access.UserId }, cancellationToken);
+        await live.PublishAsync(LiveTopics.Profile(person.Id), "contact.updated", new { person.Id, person.Version, By = access.UserId },
+            new LiveScope(person.Id, person.OwnerId, previousOwner == person.OwnerId ? null : previousOwner), cancellationToken);
         return await mediator.Send(new GetContactQuery(person.Id), cancellationToken);
     }
 }

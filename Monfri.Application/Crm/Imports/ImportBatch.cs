@@ -217,7 +217,11 @@ public static partial class ImportBatch
 
             var domain = Company.NormalizeDomain(session.Cell(row, ImportFields.Domain));
             var match = domain is null ? null : byDomain.GetValueOrDefault(domain);
-            if (match is not null && Duplicate(result, session, row, match.OwnerId, $"A company with the domain {domain} already exists ({match.Name}).") is false)
+            // The existing company is named only to an uploader who may see it (a rep limited to their own records may not).
+            if (match is not null && Duplicate(result, session, row, match.OwnerId,
+                    session.OwnRecordsOnly && match.OwnerId != job.CreatedById
+                        ? $"A company with the domain {domain} already exists, but you cannot see it."
+                        : $"A company with the domain {domain} already exists ({match.Name}).") is false)
             {
                 continue;
             }

@@ -14,12 +14,13 @@ public sealed record CreateUserCommand(string Email, string DisplayName, string 
     public override string ToString() => $"CreateUserCommand {{ Email = {Email}, Roles = {string.Join(",", Roles)} }}";
 }
 
-public sealed class CreateUserHandler(IIdentityService identity, ILiveFeed live) : ICommandHandler<CreateUserCommand, Result<UserDto>>
+public sealed class CreateUserHandler(IIdentityService identity, ICurrentUser currentUser, ILiveFeed live) : ICommandHandler<CreateUserCommand, Result<UserDto>>
 {
     public async ValueTask<Result<UserDto>> Handle(CreateUserCommand command, CancellationToken cancellationToken)
     {
         var created = await identity.CreateUserAsync(
             new NewUser(command.Email.Trim(), command.DisplayName.Trim(), command.Password, command.Roles),
+            currentUser.Id,
             cancellationToken);
         if (created.IsSuccess)
         {

@@ -20,7 +20,7 @@ public sealed class SetUserActiveHandler(IIdentityService identity, ICurrentUser
             return Result.Invalid("You cannot deactivate your own account.");
         }
 
-        var result = await identity.SetActiveAsync(command.UserId, command.Active, cancellationToken);
+        var result = await identity.SetActiveAsync(command.UserId, command.Active, currentUser.Id, cancellationToken);
         if (result.IsSuccess && !command.Active)
         {
             // Open circuits of that user listen on their own topic and sign out at once.

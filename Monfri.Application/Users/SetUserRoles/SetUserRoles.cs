@@ -19,7 +19,7 @@ public sealed class SetUserRolesHandler(IIdentityService identity, ICurrentUser 
             return Result.Invalid("You cannot remove your own Admin role; ask another admin.", nameof(command.Roles));
         }
 
-        var result = await identity.SetRolesAsync(command.UserId, command.Roles, cancellationToken);
+        var result = await identity.SetRolesAsync(command.UserId, command.Roles, currentUser.Id, cancellationToken);
         if (result.IsSuccess)
         {
             await live.PublishAsync(LiveTopics.User(command.UserId), "account.changed", new { command.Roles }, cancellationToken);

@@ -676,8 +676,8 @@ namespace Monfri.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("Action")
                         .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
                         .HasColumnName("action");
 
                     b.Property<DateTimeOffset>("At")
@@ -691,8 +691,8 @@ namespace Monfri.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("ObjectType")
                         .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
                         .HasColumnName("object_type");
 
                     b.Property<Guid>("RecordId")

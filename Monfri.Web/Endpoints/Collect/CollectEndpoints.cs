@@ -228,9 +228,11 @@ public sealed class CollectHandler(
             return Answer(403, notAllowed);
         }
 
-        if (batch!.AcceptedCount > 0)
+        // Room is reserved for the whole batch before it is written: a burst of requests cannot overshoot the cap,
+        // and a refused request stores nothing, so the client's retry of all of it duplicates nothing.
+        if (batch!.AcceptedCount > 0 && !await intake.AppendAsync(source.Id, receivedAt, batch.AcceptedJson, batch.AcceptedCount, http.RequestAborted))
         {
-            await intake.AppendAsync(source.Id, receivedAt, batch.AcceptedJson, batch.AcceptedCount, http.RequestAborted);
+            return Overloaded(http, 5);
         }
 
         debug.Record(source.Id, suppression.MarkSuppressed(batch.Debug));

@@ -32,9 +32,9 @@ public static class CrmSettingsEndpoints
         settings.MapPut("/", async (UpdateWorkspaceSettingsCommand command, IMediator mediator, CancellationToken ct) =>
             (await mediator.Send(command, ct)).ToHttp()).WithSummary("Change workspace CRM settings (Admin)");
 
-        api.MapGet("/audit", async (CrmObjectType? objectType, Guid? recordId, Guid? userId, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
-                recordId is { } id && objectType is { } type
-                    ? (await mediator.Send(new GetRecordHistoryQuery(type, id, page ?? 0, pageSize ?? 50), ct)).ToHttp()
+        api.MapGet("/audit", async (AuditObjectType? objectType, Guid? recordId, Guid? userId, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                recordId is { } id && objectType is { } type && Enum.TryParse<CrmObjectType>(type.ToString(), out var recordType)
+                    ? (await mediator.Send(new GetRecordHistoryQuery(recordType, id, page ?? 0, pageSize ?? 50), ct)).ToHttp()
                     : (await mediator.Send(new ListAuditLogQuery(objectType, userId, page ?? 0, pageSize ?? 50), ct)).ToHttp())
             .WithTags("Audit").WithSummary("A record's history (objectType + recordId) or the whole audit log (Admin)");
         return api;

@@ -11,6 +11,7 @@ using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Persistence;
 using Monfri.TestSupport;
+using Monfri.TestSupport.Crm;
 
 namespace Monfri.Application.Tests.Crm;
 
@@ -315,6 +316,31 @@ public sealed class ImportTests : IAsyncLifetime
         Assert.Equal(job.Id, (await _app.SendAs(owner, new GetImportJobQuery(job.Id))).Value.Id);
         Assert.Equal(job.Id, (await _app.SendAs(_admin, new GetImportJobQuery(job.Id))).Value.Id);
         Assert.Single((await _app.SendAs(_admin, new ListImportIssuesQuery(job.Id))).Value.Items);
+    }
+
+    [Fact]
+    public async Task A_rep_limited_to_own_records_importing_the_domain_of_a_company_they_cannot_see_is_not_told_its_name()
+    {
+        var (ben, _) = await _app.CreateUserAsync("Ben", Roles.Sales);
+        var (_, ann) = await _app.CreateUserAsync("Ann", Roles.Sales);
+        var hidden = await _app.SendAs(_admin, new CreateCompanyCommand { Name = "Zebulon Holdings", Domain = "zebulon-hidden.test", OwnerId = ben.Id });
+        Assert.True(hidden.IsSuccess, hidden.ErrorMessage);
+        await _app.RepsSeeOnlyOwnRecordsAsync(true);
+        try
+        {
+            foreach (var mode in new[] { ImportMode.SkipDuplicates, ImportMode.UpdateExisting })
+            {
+                var job = await ImportAsync(ann, "Company name,Website\nMine,zebulon-hidden.test\n", mode, CrmObjectType.Company);
+
+                var issue = Assert.Single(await IssuesAsync(ann, job.Id));
+                Assert.StartsWith("A company with the domain zebulon-hidden.test already exists, but you cannot see it.", issue.Reason, StringComparison.Ordinal);
+                Assert.DoesNotContain("Zebulon", issue.Reason, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            await _app.RepsSeeOnlyOwnRecordsAsync(false);
+        }
     }
 
     [Fact]

@@ -77,6 +77,78 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_start_that_cannot_bind_its_port_exits_non_zero_and_leaves_no_postgres_running()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        await using var app = await MonfriProcess.StartAsync(
+            new Dictionary<string, string?> { ["ConnectionStrings__Monfri"] = null, ["Monfri__DataDirectory"] = _folder },
+            waitUntilReady: false, port: port);
+
+        Assert.NotEqual(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        Assert.True(Directory.Exists(Path.Combine(_folder, "postgres")), $"the embedded server was started before the port was tried:\n{app.Output}");
+        // The host logs the bind failure with its trace (at error, as it logs every failed start); Monfri's last word
+        // names what to change.
+        Assert.Contains($"Monfri could not start: Failed to bind to address http://127.0.0.1:{port}", app.Output, StringComparison.Ordinal);
+        Assert.Contains("ASPNETCORE_URLS", app.Output, StringComparison.Ordinal);
+        await WaitUntilAsync(() => PostgresProcessesOn(Path.Combine(_folder, "postgres")).Count == 0);
+        Assert.False(File.Exists(Path.Combine(_folder, "postgres", "postmaster.pid")), "the embedded server must be stopped, not left behind");
+    }
+
+    [Fact]
+    public async Task A_start_that_fails_in_a_way_nobody_handles_leaves_no_postgres_running_either()
+    {
+        // An address Kestrel cannot serve fails the start with an exception Program does not catch (a bug-like failure,
+        // not an operator message): the process ends with it, and must still stop the server it started.
+        await using var app = await MonfriProcess.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings__Monfri"] = null, ["Monfri__DataDirectory"] = _folder, ["ASPNETCORE_URLS"] = $"ftp://127.0.0.1:{MonfriProcess.FreePort()}",
+            },
+            waitUntilReady: false);
+
+        Assert.NotEqual(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        Assert.True(Directory.Exists(Path.Combine(_folder, "postgres")), $"the embedded server was started before the address was tried:\n{app.Output}");
+        await WaitUntilAsync(() => PostgresProcessesOn(Path.Combine(_folder, "postgres")).Count == 0);
+        Assert.False(File.Exists(Path.Combine(_folder, "postgres", "postmaster.pid")), "the embedded server must be stopped, not left behind");
+    }
+
+    /// <summary>Processes whose command line names this cluster folder (postgres -D …), found in /proc.</summary>
+    private static List<int> PostgresProcessesOn(string clusterFolder)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (!IsRunning(pid))
+                {
+                    continue;
+                }
+
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                if (args.Length > 0 && Path.GetFileName(args[0]) == "postgres" && args.Contains(clusterFolder))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return found;
+    }
+
+    [Fact]
     public async Task Two_processes_starting_together_on_a_new_database_both_come_up()
     {
         var settings = new Dictionary<string, string?> { ["ConnectionStrings__Monfri"] = await TestPostgres.UnusedDatabaseAsync() };

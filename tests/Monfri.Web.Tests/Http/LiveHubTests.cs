@@ -129,6 +129,80 @@ public sealed class LiveHubTests(MonfriWebFactory factory) : IClassFixture<Monfr
     }
 
     [Fact]
+    public async Task A_rep_limited_to_own_records_cannot_follow_another_reps_contact_or_company_on_the_hub()
+    {
+        _ = factory.Services;
+        var (_, annToken) = await RepAsync("Ann");
+        var (benId, benToken) = await RepAsync("Ben");
+        var ben = factory.ClientWithToken(benToken);
+        var contact = await ben.PostAsJsonAsync("/api/v1/contacts", new { firstName = "Bens", lastName = "Client", email = $"c{Guid.NewGuid():N}@web.test" });
+        var contactId = (await contact.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var company = await ben.PostAsJsonAsync("/api/v1/companies", new { name = $"Bens Co {Guid.NewGuid():N}" });
+        var companyId = (await company.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await RepsSeeOnlyOwnRecordsAsync(true);
+        try
+        {
+            await using var annHub = Connect(annToken);
+            var annReceived = Channel.CreateUnbounded<JsonElement>();
+            annHub.On<JsonElement>("update", u => annReceived.Writer.TryWrite(u));
+            await annHub.StartAsync();
+
+            var profile = await annHub.InvokeAsync<JsonElement>("Subscribe", $"profile:{contactId}");
+            Assert.False(profile.GetProperty("subscribed").GetBoolean());
+            Assert.Contains("may not follow", profile.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.False((await annHub.InvokeAsync<JsonElement>("Subscribe", $"company:{companyId}")).GetProperty("subscribed").GetBoolean());
+
+            // Ben edits both: nothing reaches Ann, least of all who edited.
+            var version = (await ben.GetFromJsonAsync<JsonElement>($"/api/v1/contacts/{contactId}")).GetProperty("version").GetUInt32();
+            (await ben.PutAsJsonAsync($"/api/v1/contacts/{contactId}", new { version, firstName = "Bens", lastName = "Renamed", ownerId = benId })).EnsureSuccessStatusCode();
+            var companyVersion = (await ben.GetFromJsonAsync<JsonElement>($"/api/v1/companies/{companyId}")).GetProperty("version").GetUInt32();
+            (await ben.PutAsJsonAsync($"/api/v1/companies/{companyId}", new { version = companyVersion, name = $"Bens Renamed {Guid.NewGuid():N}", ownerId = benId })).EnsureSuccessStatusCode();
+            await Task.Delay(300);
+            Assert.False(annReceived.Reader.TryRead(out var leaked), $"Ann received {leaked}");
+        }
+        finally
+        {
+            await RepsSeeOnlyOwnRecordsAsync(false);
+        }
+    }
+
+    [Fact]
+    public async Task A_rep_following_their_contact_stops_receiving_its_updates_once_it_is_reassigned()
+    {
+        _ = factory.Services;
+        var (_, annToken) = await RepAsync("Ann");
+        var (benId, benToken) = await RepAsync("Ben");
+        var ann = factory.ClientWithToken(annToken);
+        var contact = await ann.PostAsJsonAsync("/api/v1/contacts", new { firstName = "Anns", lastName = "Client" });
+        var contactId = (await contact.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await RepsSeeOnlyOwnRecordsAsync(true);
+        try
+        {
+            await using var annHub = Connect(annToken);
+            var annReceived = Channel.CreateUnbounded<JsonElement>();
+            annHub.On<JsonElement>("update", u => annReceived.Writer.TryWrite(u));
+            await annHub.StartAsync();
+            await annHub.InvokeAsync("Subscribe", $"profile:{contactId}");
+
+            var version = (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/contacts/{contactId}")).GetProperty("version").GetUInt32();
+            (await Admin.PutAsJsonAsync($"/api/v1/contacts/{contactId}", new { version, firstName = "Anns", lastName = "Client", ownerId = benId })).EnsureSuccessStatusCode();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var hidden = await annReceived.Reader.ReadAsync(timeout.Token);
+            Assert.Equal("record.hidden", hidden.GetProperty("kind").GetString());
+
+            var ben = factory.ClientWithToken(benToken);
+            version = (await ben.GetFromJsonAsync<JsonElement>($"/api/v1/contacts/{contactId}")).GetProperty("version").GetUInt32();
+            (await ben.PutAsJsonAsync($"/api/v1/contacts/{contactId}", new { version, firstName = "Anns", lastName = "Former", ownerId = benId })).EnsureSuccessStatusCode();
+            await Task.Delay(300);
+            Assert.False(annReceived.Reader.TryRead(out var leaked), $"Ann received {leaked}");
+        }
+        finally
+        {
+            await RepsSeeOnlyOwnRecordsAsync(false);
+        }
+    }
+
+    [Fact]
     public async Task A_rep_limited_to_own_records_receives_only_their_own_deals_on_the_hub()
     {
         _ = factory.Services;

@@ -48,8 +48,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
     public void Configure(EntityTypeBuilder<AuditEntry> builder)
     {
         builder.ToTable("audit_log");
-        builder.Property(a => a.ObjectType).HasConversion<string>().HasMaxLength(10);
-        builder.Property(a => a.Action).HasConversion<string>().HasMaxLength(10);
+        builder.Property(a => a.ObjectType).HasConversion<string>().HasMaxLength(20);
+        builder.Property(a => a.Action).HasConversion<string>().HasMaxLength(20);
         builder.Property(a => a.Changes).HasJsonColumn();
         builder.Property(a => a.Summary).HasMaxLength(500);
         builder.HasIndex(a => new { a.ObjectType, a.RecordId, a.At });
