@@ -95,8 +95,12 @@ public sealed record TraitValueDto(Guid TraitId, string Key, string Name, TraitK
     };
 }
 
-/// <summary>Where a person came from one time: a UTM campaign, a referring site or direct.</summary>
-public sealed record TouchDto(DateTimeOffset At, string Source, string Medium, string? Campaign);
+/// <summary>Where a person came from one time: a tagged campaign, a search engine, a social network, a referring site or direct.</summary>
+public sealed record TouchDto(DateTimeOffset At, string Source, string Medium, string? Campaign)
+{
+    /// <summary>The marketing channel (<see cref="TouchChannel"/>): "Paid search", "Organic search", "Paid social", "Referral", "Direct" …</summary>
+    public string Channel => TouchChannel.Of(Source, Medium);
+}
 
 /// <summary>Built-in traits every profile has.</summary>
 public sealed record BuiltInTraitsDto(DateTimeOffset? FirstSeenAt, DateTimeOffset? LastSeenAt, long TotalEvents, TouchDto? FirstTouch, TouchDto? LastTouch);
