@@ -29,6 +29,10 @@ public sealed class IngestEvent
 
     /// <summary>Where this visit came from, when the event is a marketing touch (built-in first/last touch traits).</summary>
     public Monfri.Application.Cdp.Traits.Touch? Touch { get; init; }
+
+    /// <summary>The company an identify or group call names (<see cref="CompanyLinks"/>).</summary>
+    public EventCompany? Company { get; init; }
+
     public Guid PersonId { get; set; }
 
     /// <summary>Where the event arrived: its intake request's id, then its place in that request (<see cref="ArrivalOf"/>).</summary>
@@ -87,6 +91,7 @@ public sealed class IngestEvent
             ContextJson = context.ValueKind == JsonValueKind.Object ? context.GetRawText() : null,
             Traits = type == "identify" ? traits?.Clone() : null,
             Touch = Monfri.Application.Cdp.Traits.Touch.Of(type, context, payload),
+            Company = type is "identify" or "group" ? CompanyLinks.Of(type, traits) : null,
         };
     }
 
