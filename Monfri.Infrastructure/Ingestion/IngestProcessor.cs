@@ -699,7 +699,6 @@ public sealed class IngestProcessor(
             SELECT count(*) FROM (
                 SELECT p.id FROM people p JOIN unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::bool[], $5::bool[]) v(id, f, l, c, t) ON p.id = v.id
                 WHERE v.t OR v.c OR p.first_seen_at IS NULL OR v.f < p.first_seen_at OR p.last_seen_at IS NULL OR v.l > p.last_seen_at + interval '1 minute'
-                   OR (p.is_contact AND v.l > p.last_seen_at)
                 ORDER BY p.id FOR NO KEY UPDATE OF p) s
             """, connection))
         {
@@ -718,16 +717,14 @@ public sealed class IngestProcessor(
             UPDATE people p SET
                 first_seen_at = CASE WHEN p.first_seen_at IS NULL OR v.f < p.first_seen_at THEN v.f ELSE p.first_seen_at END,
                 last_seen_at = CASE WHEN p.last_seen_at IS NULL OR v.l > p.last_seen_at THEN v.l ELSE p.last_seen_at END,
-                -- A contact's "Last activity" counts their events too, not only notes, calls and meetings.
+                -- A contact's "Last activity" counts their events too, not only notes, calls and meetings (kept to
+                -- the minute like last seen; a single person's page reads both exactly, IEventTimelineStore.LastEventAtAsync).
                 last_activity_at = CASE WHEN p.last_activity_at IS NULL OR v.l > p.last_activity_at THEN v.l ELSE p.last_activity_at END,
                 is_contact = p.is_contact OR v.c
             FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::bool[]) v(id, f, l, c)
             WHERE p.id = v.id
-              -- An anonymous visitor's last seen is kept to the minute: their burst of events updates the row once,
-              -- not per claim (most of a claim's people are visitors; decision 010). A contact's is exact — the CRM
-              -- shows it as their last activity, and contacts are few among the people a claim touches.
-              AND (v.c OR p.first_seen_at IS NULL OR v.f < p.first_seen_at OR p.last_seen_at IS NULL OR v.l > p.last_seen_at + interval '1 minute'
-                   OR (p.is_contact AND v.l > p.last_seen_at))
+              -- Last seen is kept to the minute: a visitor's burst of events updates their row once, not per claim.
+              AND (v.c OR p.first_seen_at IS NULL OR v.f < p.first_seen_at OR p.last_seen_at IS NULL OR v.l > p.last_seen_at + interval '1 minute')
             """, connection))
         {
             command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = seen.Select(s => s.Id).ToArray() });
