@@ -91,7 +91,7 @@ public sealed class IngestEvent
             ContextJson = context.ValueKind == JsonValueKind.Object ? context.GetRawText() : null,
             Traits = type == "identify" ? traits?.Clone() : null,
             Touch = Monfri.Application.Cdp.Traits.Touch.Of(type, context, payload),
-            Company = type is "identify" or "group" ? CompanyLinks.Of(type, traits) : null,
+            Company = type is "identify" or "group" ? CompanyLinks.Of(type, traits, type == "group" ? Id(e, "groupId") : null) : null,
         };
     }
 

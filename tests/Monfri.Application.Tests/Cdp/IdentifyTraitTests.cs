@@ -68,18 +68,41 @@ public sealed class IdentifyTraitTests : IAsyncLifetime
     {
         var existing = await _world.App.SendAs(_world.Admin, new CreateCompanyCommand { Name = "Initech", Domain = "initech.test" });
         Assert.True(existing.IsSuccess, existing.ErrorMessage);
-        var (dee, eve) = ($"dee-{Guid.NewGuid():N}", $"eve-{Guid.NewGuid():N}");
+        var (dee, eve, gus) = ($"dee-{Guid.NewGuid():N}", $"eve-{Guid.NewGuid():N}", $"gus-{Guid.NewGuid():N}");
         var at = DateTimeOffset.UtcNow.AddMinutes(-5);
         await _world.SendAsync(
             Event("identify", dee, at, new { traits = new { email = $"{dee}@example.test" } }),
             Event("group", dee, at.AddSeconds(1), new { groupId = "acct_42", traits = new { name = "Initech Corporation", website = "https://initech.test" } }),
             Event("identify", eve, at, new { traits = new { email = $"{eve}@example.test" } }),
-            Event("group", eve, at.AddSeconds(1), new { groupId = "acct_77", traits = new { name = "Hooli" } }));
+            Event("group", eve, at.AddSeconds(1), new { groupId = "acct_77", traits = new { name = "Hooli" } }),
+            Event("identify", gus, at, new { traits = new { company = "Hooli" } }));
         await _world.ProcessAsync();
 
         Assert.Equal(existing.Value.Id, await CompanyOfAsync(dee));
+        Assert.Equal(await CompanyOfAsync(eve), await CompanyOfAsync(gus));
         var hooli = await CompanyOfAsync(eve);
         Assert.Equal("Hooli", (await _world.App.SendAs(_world.Admin, new GetCompanyQuery(hooli!.Value))).Value.Name);
+
+        // Segment sends a group's traits once: later calls with only the groupId link to the same company, and an
+        // unknown groupId without traits leaves a person's company as it was.
+        var fay = $"fay-{Guid.NewGuid():N}";
+        await _world.SendAsync(
+            Event("identify", fay, at.AddSeconds(2), new { traits = new { email = $"{fay}@example.test" } }),
+            Event("group", fay, at.AddSeconds(3), new { groupId = "acct_42" }),
+            Event("group", gus, at.AddSeconds(3), new { groupId = "acct_unknown" }));
+        await _world.ProcessAsync();
+        Assert.Equal(existing.Value.Id, await CompanyOfAsync(fay));
+        Assert.Equal(hooli, await CompanyOfAsync(gus));
+
+        // A merge of the group's company moves the group with it.
+        var survivor = await _world.App.SendAs(_world.Admin, new CreateCompanyCommand { Name = "Hooli XYZ", Domain = "hooli.test" });
+        var absorbed = (await _world.App.SendAs(_world.Admin, new GetCompanyQuery(hooli!.Value))).Value;
+        var merged = await _world.App.SendAs(_world.Admin, new MergeCompaniesCommand(survivor.Value.Id, absorbed.Id, null, survivor.Value.Version, absorbed.Version));
+        Assert.True(merged.IsSuccess, merged.ErrorMessage);
+        var hal = $"hal-{Guid.NewGuid():N}";
+        await _world.SendAsync(Event("group", hal, at.AddSeconds(4), new { groupId = "acct_77" }));
+        await _world.ProcessAsync();
+        Assert.Equal(survivor.Value.Id, await CompanyOfAsync(hal));
     }
 
     [Fact]
