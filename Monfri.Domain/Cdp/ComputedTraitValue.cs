@@ -42,3 +42,34 @@ public sealed class ProfileStats
     public string? LastTouchCampaign { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 }
+
+/// <summary>
+/// The latest identify traits of a profile, merged key by key as identify calls arrive (written by the ingest
+/// workers; read by the profile page and by the contacts list's trait columns and filters).
+/// </summary>
+public sealed class ProfileIdentifyTraits
+{
+    private ProfileIdentifyTraits()
+    {
+    }
+
+    public Guid PersonId { get; private set; }
+
+    /// <summary>The traits as a JSON object.</summary>
+    public string Traits { get; private set; } = "{}";
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Prefix of an identify trait's key where lists name traits (<c>identify.plan</c>), beside computed traits' keys.</summary>
+    public const string KeyPrefix = "identify.";
+
+    /// <summary>
+    /// The trait name in an identify trait key (<c>identify.plan</c> → <c>plan</c>), or null. Names are kept to
+    /// what a list state and a CSV export URL can carry (no <c>|</c>, no control characters, at most 100).
+    /// </summary>
+    public static string? NameOf(string? key) =>
+        key is not null && key.StartsWith(KeyPrefix, StringComparison.Ordinal) && IsListableName(key[KeyPrefix.Length..]) ? key[KeyPrefix.Length..] : null;
+
+    public static bool IsListableName(string name) =>
+        name.Length is > 0 and <= 100 && !name.Contains('|', StringComparison.Ordinal) && !name.Any(char.IsControl);
+}

@@ -95,6 +95,13 @@ public sealed class EventTimelineStore(NpgsqlDataSource dataSource) : IEventTime
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    public async Task<DateTimeOffset?> LastEventAtAsync(Guid personId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT max(\"timestamp\") FROM cdp_events WHERE person_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = personId });
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+    }
+
     public async Task<string?> LatestDeviceContextAsync(Guid personId, CancellationToken cancellationToken)
     {
         // Per field, the newest of the person's latest 1,000 events that carries it: a server event on top

@@ -28,7 +28,11 @@ public sealed class IngestEvent
     public JsonElement? Traits { get; init; }
 
     /// <summary>Where this visit came from, when the event is a marketing touch (built-in first/last touch traits).</summary>
-    public Monfri.Infrastructure.Traits.Touch? Touch { get; init; }
+    public Monfri.Application.Cdp.Traits.Touch? Touch { get; init; }
+
+    /// <summary>The company an identify or group call names (<see cref="CompanyLinks"/>).</summary>
+    public EventCompany? Company { get; init; }
+
     public Guid PersonId { get; set; }
 
     /// <summary>Where the event arrived: its intake request's id, then its place in that request (<see cref="ArrivalOf"/>).</summary>
@@ -86,7 +90,8 @@ public sealed class IngestEvent
             PropertiesJson = type is "page" or "screen" ? WithCategory(payload, String(e, "category")) : payload?.GetRawText(),
             ContextJson = context.ValueKind == JsonValueKind.Object ? context.GetRawText() : null,
             Traits = type == "identify" ? traits?.Clone() : null,
-            Touch = Monfri.Infrastructure.Traits.Touch.Of(type, context, payload),
+            Touch = Monfri.Application.Cdp.Traits.Touch.Of(type, context, payload),
+            Company = type is "identify" or "group" ? CompanyLinks.Of(type, traits, type == "group" ? Id(e, "groupId") : null) : null,
         };
     }
 

@@ -122,6 +122,7 @@ public sealed class IngestProcessor(
             await partitions.EnsureAsync(stored.Select(e => EventPartitions.MonthOf(e.Timestamp)), cancellationToken);
             await CopyEventsAsync(connection, stored, cancellationToken);
             await UpdatePeopleAsync(connection, stored, resolver.Plan, now, cancellationToken);
+            await CompanyLinks.ApplyAsync(connection, stored, now, cancellationToken);
             await Traits.ComputedTraitStore.ApplyAsync(connection, stored, resolver.Plan.Merges.Select(m => m.WinnerId).ToList(), now, cancellationToken);
             events = stored;
         }
@@ -701,7 +702,8 @@ public sealed class IngestProcessor(
                 ORDER BY p.id FOR NO KEY UPDATE OF p) s
             """, connection))
         {
-            var identified = events.Where(e => e.Traits is not null).Select(e => e.PersonId).ToHashSet();
+            // People whose identify traits or company link change below are locked here too, in the same order.
+            var identified = events.Where(e => e.Traits is not null || e.Company is not null).Select(e => e.PersonId).ToHashSet();
             command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = seen.Select(s => s.Id).ToArray() });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = seen.Select(s => s.First).ToArray() });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = seen.Select(s => s.Last).ToArray() });
@@ -715,6 +717,9 @@ public sealed class IngestProcessor(
             UPDATE people p SET
                 first_seen_at = CASE WHEN p.first_seen_at IS NULL OR v.f < p.first_seen_at THEN v.f ELSE p.first_seen_at END,
                 last_seen_at = CASE WHEN p.last_seen_at IS NULL OR v.l > p.last_seen_at THEN v.l ELSE p.last_seen_at END,
+                -- A contact's "Last activity" counts their events too, not only notes, calls and meetings (kept to
+                -- the minute like last seen; a single person's page reads both exactly, IEventTimelineStore.LastEventAtAsync).
+                last_activity_at = CASE WHEN p.last_activity_at IS NULL OR v.l > p.last_activity_at THEN v.l ELSE p.last_activity_at END,
                 is_contact = p.is_contact OR v.c
             FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::bool[]) v(id, f, l, c)
             WHERE p.id = v.id
@@ -748,17 +753,28 @@ public sealed class IngestProcessor(
                 last_name = coalesce(v.last_name, p.last_name),
                 phone = coalesce(v.phone, p.phone),
                 job_title = coalesce(v.title, p.job_title),
-                company_id = coalesce((SELECT c.id FROM companies c WHERE lower(c.name) = lower(v.company) ORDER BY c.created_at LIMIT 1), p.company_id),
                 email = CASE WHEN p.email IS NULL AND v.email IS NOT NULL AND NOT EXISTS (SELECT 1 FROM people o WHERE o.email = v.email)
                              THEN v.email ELSE p.email END,
                 other_emails = CASE WHEN p.email IS NOT NULL AND v.email IS NOT NULL AND v.email <> p.email AND NOT v.email = ANY(p.other_emails)
                                     THEN p.other_emails || v.email ELSE p.other_emails END,
                 updated_at = @now
-            FROM unnest(@ids::uuid[], @fn::text[], @ln::text[], @ph::text[], @ti::text[], @co::text[], @em::text[])
-                 v(id, first_name, last_name, phone, title, company, email)
+            FROM unnest(@ids::uuid[], @fn::text[], @ln::text[], @ph::text[], @ti::text[], @em::text[])
+                 v(id, first_name, last_name, phone, title, email)
             WHERE p.id = v.id;
+
+            -- The names identify calls use, for the contacts list's trait columns and filters (a known name is an
+            -- index probe and no write; a workspace's names are few, capped against a sender inventing them per call).
+            INSERT INTO cdp_identify_trait_keys (key, first_seen_at)
+            SELECT k, @now FROM unnest(@keys::text[]) k
+            WHERE NOT EXISTS (SELECT 1 FROM cdp_identify_trait_keys i WHERE i.key = k)
+              AND (SELECT count(*) FROM cdp_identify_trait_keys) < 500
+            ORDER BY k
+            ON CONFLICT (key) DO NOTHING;
             """, connection))
         {
+            command.Parameters.Add(new NpgsqlParameter<string[]>("keys", events.Where(e => e.Traits is not null)
+                .SelectMany(e => e.Traits!.Value.EnumerateObject().Select(p => p.Name))
+                .Where(ProfileIdentifyTraits.IsListableName).Distinct().Order(StringComparer.Ordinal).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", traits.Select(t => t.Id).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<string[]>("traits", traits.Select(t => t.Json).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
@@ -766,7 +782,6 @@ public sealed class IngestProcessor(
             command.Parameters.Add(new NpgsqlParameter<string?[]>("ln", traits.Select(t => t.Fields.LastName).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<string?[]>("ph", traits.Select(t => t.Fields.Phone).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<string?[]>("ti", traits.Select(t => t.Fields.Title).ToArray()));
-            command.Parameters.Add(new NpgsqlParameter<string?[]>("co", traits.Select(t => t.Fields.Company).ToArray()));
             command.Parameters.Add(new NpgsqlParameter<string?[]>("em", traits.Select(t => t.Fields.Email).ToArray()));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -841,8 +856,8 @@ public sealed class IngestProcessor(
     }
 }
 
-/// <summary>The CRM contact fields Segment's reserved identify traits map to.</summary>
-internal sealed record ContactTraits(string? FirstName, string? LastName, string? Phone, string? Title, string? Company, string? Email)
+/// <summary>The CRM contact fields Segment's reserved identify traits map to (the company is linked by <see cref="CompanyLinks"/>).</summary>
+internal sealed record ContactTraits(string? FirstName, string? LastName, string? Phone, string? Title, string? Email)
 {
     public static ContactTraits From(Dictionary<string, JsonElement> traits)
     {
@@ -880,8 +895,7 @@ internal sealed record ContactTraits(string? FirstName, string? LastName, string
         }
 
         var email = Get(254, "email")?.ToLowerInvariant();
-        return new(first, last, Get(50, "phone"), Get(150, "title", "jobTitle", "job_title"), Get(200, "company", "companyName"),
-            email?.Contains('@') == true ? email : null);
+        return new(first, last, Get(50, "phone"), Get(150, "title", "jobTitle", "job_title"), email?.Contains('@') == true ? email : null);
     }
 }
 

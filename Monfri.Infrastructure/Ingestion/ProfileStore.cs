@@ -52,10 +52,13 @@ public sealed class ProfileStore(NpgsqlDataSource dataSource) : IProfileStore
 
     // The identity's primary key (type, value) finds the person; an email falls back to people.email only when no
     // identity has it (the LIMIT stops the append after the first branch that answers). One round trip either way.
+    /// <summary>Last seen exactly: <c>last_seen_at</c> is kept to the minute by ingest (decision 010), the person's newest event is one index probe.</summary>
+    private const string LastSeen = """greatest(p.last_seen_at, (SELECT max(e."timestamp") FROM cdp_events e WHERE e.person_id = p.id))""";
+
     public Task<ProfileFacts?> FactsByIdentityAsync(string type, string value, CancellationToken cancellationToken) =>
         FactsAsync(
-            """
-            SELECT p.id, p.first_seen_at, p.last_seen_at, t.traits::text
+            $"""
+            SELECT p.id, p.first_seen_at, {LastSeen}, t.traits::text
             FROM people p LEFT JOIN cdp_profile_traits t ON t.person_id = p.id
             WHERE p.id = (SELECT i.person_id FROM cdp_identities i WHERE i.type = $1 AND i.value = $2
                           UNION ALL
@@ -67,8 +70,8 @@ public sealed class ProfileStore(NpgsqlDataSource dataSource) : IProfileStore
 
     public Task<ProfileFacts?> FactsByIdAsync(Guid personId, CancellationToken cancellationToken) =>
         FactsAsync(
-            """
-            SELECT p.id, p.first_seen_at, p.last_seen_at, t.traits::text
+            $"""
+            SELECT p.id, p.first_seen_at, {LastSeen}, t.traits::text
             FROM people p LEFT JOIN cdp_profile_traits t ON t.person_id = p.id
             WHERE p.id = $1
             """,

@@ -13,7 +13,7 @@ namespace Monfri.Infrastructure.Persistence;
 // the custom-field filter tests.
 #pragma warning disable EF1001
 
-/// <summary>Maps <see cref="DbJson"/> to PostgreSQL's JSONB containment operator.</summary>
+/// <summary>Maps <see cref="DbJson"/> to PostgreSQL's JSONB containment operator and text extraction.</summary>
 internal static class DbJsonTranslation
 {
     public static void Register(ModelBuilder builder)
@@ -29,5 +29,12 @@ internal static class DbJsonTranslation
             var fragment = new SqlUnaryExpression(System.Linq.Expressions.ExpressionType.Convert, args[1], typeof(string), jsonb);
             return new PgBinaryExpression(PgExpressionType.Contains, column, fragment, typeof(bool), new BoolTypeMapping("boolean"));
         });
+
+        var text = builder.HasDbFunction(typeof(DbJson).GetMethod(nameof(DbJson.Text))!);
+        text.HasParameter("column").Metadata.TypeMapping = jsonb;
+        // Null also when the key is absent (arguments not null): EF must not turn "IS NULL" into checks of the arguments.
+        text.HasTranslation(args => new SqlFunctionExpression(
+            "jsonb_extract_path_text", args, nullable: true, argumentsPropagateNullability: [false, false], typeof(string),
+            new StringTypeMapping("text", System.Data.DbType.String)));
     }
 }

@@ -39,6 +39,7 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     public DbSet<ComputedTrait> ComputedTraits => Set<ComputedTrait>();
     public DbSet<ComputedTraitValue> ComputedTraitValues => Set<ComputedTraitValue>();
     public DbSet<ProfileStats> ProfileStats => Set<ProfileStats>();
+    public DbSet<ProfileIdentifyTraits> IdentifyTraits => Set<ProfileIdentifyTraits>();
 
     /// <summary>Who the changes saved through this context are made by (audit log); set per operation.</summary>
     public Guid? ActorId { get; set; }

@@ -91,19 +91,15 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
             batch.BatchCommands.Add(recompute);
         }
 
-        if (ClaimStats.Of(events) is { Count: > 0 } rows)
+        // Touches were decided per event as it was read (Touch.Of); here they become each person's first and last.
+        if (PersonTouches.Of(events.Select(e => (e.PersonId, e.Timestamp, e.Touch))) is { Count: > 0 } rows)
         {
             var stats = new NpgsqlBatchCommand(ComputedTraitSql.AddClaimStats);
-            stats.Parameters.Add(new NpgsqlParameter<Guid[]>("p", rows.Select(r => r.Person).ToArray()));
-            stats.Parameters.Add(new NpgsqlParameter<DateTimeOffset?[]>("fa", rows.Select(r => r.First?.At).ToArray()));
-            stats.Parameters.Add(new NpgsqlParameter<string?[]>("fs", rows.Select(r => r.First?.Touch.Source).ToArray()));
-            stats.Parameters.Add(new NpgsqlParameter<string?[]>("fm", rows.Select(r => r.First?.Touch.Medium).ToArray()));
-            stats.Parameters.Add(new NpgsqlParameter<string?[]>("fc", rows.Select(r => r.First?.Touch.Campaign).ToArray()));
-            stats.Parameters.Add(new NpgsqlParameter<DateTimeOffset?[]>("la", rows.Select(r => r.Last?.At).ToArray()));
-            stats.Parameters.Add(new NpgsqlParameter<string?[]>("ls", rows.Select(r => r.Last?.Touch.Source).ToArray()));
-            stats.Parameters.Add(new NpgsqlParameter<string?[]>("lm", rows.Select(r => r.Last?.Touch.Medium).ToArray()));
-            stats.Parameters.Add(new NpgsqlParameter<string?[]>("lc", rows.Select(r => r.Last?.Touch.Campaign).ToArray()));
-            stats.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+            foreach (var (name, value) in TouchRebuild.Parameters(rows, now))
+            {
+                stats.Parameters.Add(new NpgsqlParameter(name, value));
+            }
+
             batch.BatchCommands.Add(stats);
         }
 
@@ -145,16 +141,20 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
             return;
         }
 
-        await using var batch = new NpgsqlBatch(connection);
-        Add(batch, [.. ComputedTraitSql.LockPeople, .. ComputedTraitSql.RebuildAllBuckets, .. ComputedTraitSql.RebuildStats, ComputedTraitSql.RecomputePersons], () =>
-        [
-            Persons(personIds),
-            new NpgsqlParameter<DateOnly>("today", DateOnly.FromDateTime(now.UtcDateTime)),
-            new NpgsqlParameter<DateTimeOffset>("now", now),
-            new NpgsqlParameter<DateTimeOffset>("since", ComputedTraitRebuild.AllTime),
-        ]);
+        await using (var batch = new NpgsqlBatch(connection))
+        {
+            Add(batch, [.. ComputedTraitSql.LockPeople, .. ComputedTraitSql.RebuildAllBuckets, ComputedTraitSql.RecomputePersons], () =>
+            [
+                Persons(personIds),
+                new NpgsqlParameter<DateOnly>("today", DateOnly.FromDateTime(now.UtcDateTime)),
+                new NpgsqlParameter<DateTimeOffset>("now", now),
+                new NpgsqlParameter<DateTimeOffset>("since", ComputedTraitRebuild.AllTime),
+            ]);
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await TouchRebuild.RunAsync(connection, null, personIds, now, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -64,6 +64,12 @@ public interface IEventTimelineStore
     Task<long> CountAsync(Guid personId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The time of the person's latest event, read over their timeline index. Ingest keeps <c>people.last_seen_at</c>
+    /// to the minute (a burst of events writes the row once, decision 010); one person's page reads it exactly.
+    /// </summary>
+    Task<DateTimeOffset?> LastEventAtAsync(Guid personId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A context assembled field by field from the person's latest event carrying each (userAgent, locale, timezone,
     /// location): server SDKs send only <c>context.library</c>, and must not blank what the browser told us.
     /// </summary>

@@ -48,7 +48,7 @@ public sealed class GetPersonProfileHandler(IMonfriDbFactory dbFactory, IEventTi
         var knownSince = (await ProfileVisibility.KnownSinceAsync(db, events, person.Id, person.IsContact, cancellationToken))?.At;
         return new PersonProfileDto(
             person.Id, person.IsContact, person.IsContact ? person.DisplayName : "Anonymous visitor", person.Email,
-            person.FirstSeenAt, person.LastSeenAt, person.IsContact ? person.LifecycleStage : null, person.IsContact ? owner : null,
+            person.FirstSeenAt, await ProfileVisibility.LastSeenAsync(events, person, cancellationToken), person.IsContact ? person.LifecycleStage : null, person.IsContact ? owner : null,
             identities, device, knownSince);
     }
 }
@@ -59,6 +59,15 @@ internal static class ProfileVisibility
     /// The person if the current user may see them: contacts follow "reps see only their own records";
     /// anonymous visitors belong to nobody and are visible to everyone who may read profiles.
     /// </summary>
+    /// <summary>
+    /// When the person was last seen, exactly: ingest keeps <c>last_seen_at</c> to the minute (decision 010), so a
+    /// burst of events after an identify would otherwise show the identify's time on their page.
+    /// </summary>
+    public static async Task<DateTimeOffset?> LastSeenAsync(IEventTimelineStore events, Domain.Crm.Person person, CancellationToken cancellationToken) =>
+        Later(person.LastSeenAt, await events.LastEventAtAsync(person.Id, cancellationToken));
+
+    public static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null || a >= b ? a : b;
+
     public static async Task<Domain.Crm.Person?> FindAsync(IMonfriDb db, CrmAccess access, Guid personId, CancellationToken cancellationToken)
     {
         var person = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Id == personId, cancellationToken);

@@ -36,7 +36,7 @@ public sealed record ProfileDto(
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
 public sealed record GetProfileQuery(string IdType, string Value) : IQuery<Result<ProfileDto>>;
 
-public sealed class GetProfileHandler(IMonfriDbFactory dbFactory, IProfileStore store, CrmAccess access) : IQueryHandler<GetProfileQuery, Result<ProfileDto>>
+public sealed class GetProfileHandler(IMonfriDbFactory dbFactory, IProfileStore store, IEventTimelineStore events, CrmAccess access) : IQueryHandler<GetProfileQuery, Result<ProfileDto>>
 {
     public async ValueTask<Result<ProfileDto>> Handle(GetProfileQuery query, CancellationToken cancellationToken)
     {
@@ -56,7 +56,7 @@ public sealed class GetProfileHandler(IMonfriDbFactory dbFactory, IProfileStore 
             .ToListAsync(cancellationToken);
         var traits = await store.TraitsAsync(personId, cancellationToken);
         return new ProfileDto(person.Id, person.IsContact, person.DisplayName, person.Email, person.FirstName, person.LastName, person.Phone,
-            person.FirstSeenAt, person.LastSeenAt, identities, traits, merges);
+            person.FirstSeenAt, await ProfileVisibility.LastSeenAsync(events, person, cancellationToken), identities, traits, merges);
     }
 }
 

@@ -95,11 +95,37 @@ public sealed record TraitValueDto(Guid TraitId, string Key, string Name, TraitK
     };
 }
 
-/// <summary>Where a person came from one time: a UTM campaign, a referring site or direct.</summary>
-public sealed record TouchDto(DateTimeOffset At, string Source, string Medium, string? Campaign);
+/// <summary>Where a person came from one time: a tagged campaign, a search engine, a social network, a referring site or direct.</summary>
+public sealed record TouchDto(DateTimeOffset At, string Source, string Medium, string? Campaign)
+{
+    /// <summary>The marketing channel (<see cref="TouchChannel"/>): "Paid search", "Organic search", "Paid social", "Referral", "Direct" …</summary>
+    public string Channel => TouchChannel.Of(Source, Medium);
+}
 
 /// <summary>Built-in traits every profile has.</summary>
 public sealed record BuiltInTraitsDto(DateTimeOffset? FirstSeenAt, DateTimeOffset? LastSeenAt, long TotalEvents, TouchDto? FirstTouch, TouchDto? LastTouch);
 
 /// <summary>A profile's built-in and computed traits.</summary>
-public sealed record PersonTraitsDto(Guid PersonId, BuiltInTraitsDto BuiltIn, IReadOnlyList<TraitValueDto> Computed);
+public sealed record PersonTraitsDto(Guid PersonId, BuiltInTraitsDto BuiltIn, IReadOnlyList<TraitValueDto> Computed, IReadOnlyList<IdentifyTraitDto> Identify);
+
+/// <summary>One trait of a person's latest identify calls, its value as text (objects and lists as JSON).</summary>
+public sealed record IdentifyTraitDto(string Name, string Value)
+{
+    public static IReadOnlyList<IdentifyTraitDto> From(string? json)
+    {
+        if (json is null)
+        {
+            return [];
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.EnumerateObject()
+            .Select(p => new IdentifyTraitDto(p.Name, p.Value.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.String => p.Value.GetString()!,
+                System.Text.Json.JsonValueKind.Null => "—",
+                _ => p.Value.GetRawText(),
+            }))
+            .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+}

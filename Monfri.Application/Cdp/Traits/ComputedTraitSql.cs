@@ -274,47 +274,9 @@ public static class ComputedTraitSql
         """;
 
     /// <summary>
-    /// Total events and first/last touch per person from <paramref name="source"/>
-    /// (<c>person_id, ts, id, type, properties, context</c>); ties of timestamps go by id, i.e. by arrival. A touch is a visit's way in: a UTM campaign
-    /// (<c>context.campaign</c>), else a page or screen view from another site (its referrer's host, medium
-    /// <c>referral</c>), else a page or screen view without a referrer (<c>direct</c>). A page view referred by the
-    /// site itself is a click within a visit, not a touch.
-    /// </summary>
-    private static string AddStats(string source) =>
-        $$"""
-        WITH e AS ({{source}}),
-        h AS (
-            SELECT e.person_id, e.ts, e.id, e.type,
-                   nullif(left(e.context #>> '{campaign,source}', 200), '') AS c_source,
-                   nullif(left(e.context #>> '{campaign,medium}', 200), '') AS c_medium,
-                   nullif(left(e.context #>> '{campaign,name}', 200), '') AS c_name,
-                   regexp_replace(lower(substring(coalesce(e.properties ->> 'referrer', e.context #>> '{page,referrer}') from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?([^/:?#]+)')), '^www\.', '') AS ref_host,
-                   regexp_replace(lower(substring(coalesce(e.properties ->> 'url', e.context #>> '{page,url}') from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?([^/:?#]+)')), '^www\.', '') AS page_host
-            FROM e
-        ),
-        touch AS (
-            SELECT person_id, ts, id,
-                   CASE WHEN c_source IS NOT NULL OR c_medium IS NOT NULL OR c_name IS NOT NULL THEN coalesce(c_source, '(not set)')
-                        WHEN ref_host IS NOT NULL THEN left(ref_host, 200) ELSE 'direct' END AS source,
-                   CASE WHEN c_source IS NOT NULL OR c_medium IS NOT NULL OR c_name IS NOT NULL THEN coalesce(c_medium, '(not set)')
-                        WHEN ref_host IS NOT NULL THEN 'referral' ELSE '(none)' END AS medium,
-                   c_name AS campaign
-            FROM h
-            WHERE c_source IS NOT NULL OR c_medium IS NOT NULL OR c_name IS NOT NULL
-               OR (type IN ('page', 'screen') AND (ref_host IS NULL OR ref_host IS DISTINCT FROM page_host))
-        ),
-        ft AS (SELECT DISTINCT ON (person_id) person_id, ts, source, medium, campaign FROM touch ORDER BY person_id, ts, id),
-        lt AS (SELECT DISTINCT ON (person_id) person_id, ts, source, medium, campaign FROM touch ORDER BY person_id, ts DESC, id DESC)
-        INSERT INTO cdp_profile_stats AS st ({{StatsColumns}})
-        SELECT ft.person_id, ft.ts, ft.source, ft.medium, ft.campaign, lt.ts, lt.source, lt.medium, lt.campaign, @now
-        FROM ft JOIN lt USING (person_id) JOIN people pe ON pe.id = ft.person_id
-        ORDER BY 1
-        ON CONFLICT (person_id) DO UPDATE SET {{CombineStats}}
-        """;
-
-    /// <summary>
-    /// Adds a claim's touches to the built-in stats: one row per person who had one, aggregated by the
-    /// worker (<c>Infrastructure/Traits/Touch</c> decides a touch by the same rules as <see cref="AddStats"/>).
+    /// Adds touches to the built-in stats: one row per person who had one, aggregated in .NET (<see cref="Touch"/>
+    /// decides a touch, <see cref="PersonTouches"/> the first and last) — by ingest per claim and by
+    /// <see cref="TouchRebuild"/> from stored events.
     /// </summary>
     public static readonly string AddClaimStats =
         $"""
@@ -326,15 +288,4 @@ public static class ComputedTraitSql
         ORDER BY 1
         ON CONFLICT (person_id) DO UPDATE SET {CombineStats}
         """;
-
-    /// <summary>Rebuilds the built-in stats of <c>@persons</c> from their stored events.</summary>
-    public static readonly IReadOnlyList<string> RebuildStats =
-    [
-        "DELETE FROM cdp_profile_stats WHERE person_id = ANY(@persons::uuid[])",
-        AddStats("""SELECT person_id, "timestamp" AS ts, id, type, properties, context FROM cdp_events WHERE person_id = ANY(@persons::uuid[])"""),
-    ];
-
-    /// <summary>Built-in stats for everyone from the stored events (once, when the stats table is created).</summary>
-    public static readonly string StatsForAllStoredEvents =
-        AddStats("""SELECT person_id, "timestamp" AS ts, id, type, properties, context FROM cdp_events""").Replace("@now", "now()", StringComparison.Ordinal);
 }

@@ -11,7 +11,7 @@ using Monfri.Domain.Common;
 
 namespace Monfri.Application.Cdp.Traits;
 
-/// <summary>A person's built-in and computed traits (the profile page's Traits section).</summary>
+/// <summary>A person's built-in, computed and identify traits (the profile page's trait cards).</summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
 public sealed record GetPersonTraitsQuery(Guid PersonId) : IQuery<Result<PersonTraitsDto>>;
 
@@ -23,14 +23,15 @@ public sealed class GetPersonTraitsHandler(IMonfriDbFactory dbFactory, CrmAccess
         var person = await ProfileVisibility.FindAsync(db, access, query.PersonId, cancellationToken);
         return person is null
             ? Result<PersonTraitsDto>.NotFound("No such person.")
-            : await ProfileTraitReader.ReadAsync(db, person, await events.CountAsync(person.Id, cancellationToken), cancellationToken);
+            : await ProfileTraitReader.ReadAsync(db, person, await events.CountAsync(person.Id, cancellationToken),
+                await ProfileVisibility.LastSeenAsync(events, person, cancellationToken), cancellationToken);
     }
 }
 
 internal static class ProfileTraitReader
 {
-    /// <summary>Two indexed reads: the person's stats row, and their value rows joined to the definitions.</summary>
-    public static async Task<PersonTraitsDto> ReadAsync(IMonfriDb db, Domain.Crm.Person person, long totalEvents, CancellationToken cancellationToken)
+    /// <summary>Three indexed reads: the person's stats row, their value rows joined to the definitions, their identify traits.</summary>
+    public static async Task<PersonTraitsDto> ReadAsync(IMonfriDb db, Domain.Crm.Person person, long totalEvents, DateTimeOffset? lastSeenAt, CancellationToken cancellationToken)
     {
         var stats = await db.ProfileStats.AsNoTracking().FirstOrDefaultAsync(s => s.PersonId == person.Id, cancellationToken);
         var rows = await (
@@ -44,10 +45,11 @@ internal static class ProfileTraitReader
                 r.Value is null ? EmptyValue(r.Kind) : JsonDocument.Parse(r.Value).RootElement.Clone()))
             .ToList();
         var builtIn = new BuiltInTraitsDto(
-            person.FirstSeenAt, person.LastSeenAt, totalEvents,
+            person.FirstSeenAt, lastSeenAt, totalEvents,
             stats?.FirstTouchAt is { } firstAt ? new TouchDto(firstAt, stats.FirstTouchSource ?? "direct", stats.FirstTouchMedium ?? "(none)", stats.FirstTouchCampaign) : null,
             stats?.LastTouchAt is { } lastAt ? new TouchDto(lastAt, stats.LastTouchSource ?? "direct", stats.LastTouchMedium ?? "(none)", stats.LastTouchCampaign) : null);
-        return new PersonTraitsDto(person.Id, builtIn, computed);
+        var identify = await db.IdentifyTraits.AsNoTracking().Where(t => t.PersonId == person.Id).Select(t => t.Traits).FirstOrDefaultAsync(cancellationToken);
+        return new PersonTraitsDto(person.Id, builtIn, computed, IdentifyTraitDto.From(identify));
     }
 
     private static readonly JsonElement Zero = JsonDocument.Parse("0").RootElement.Clone();

@@ -8,10 +8,19 @@ using Monfri.Domain.Common;
 
 namespace Monfri.Application.Cdp.Traits;
 
-/// <summary>A computed trait a list can show as a column: its key (used in sort and filter) and name.</summary>
-public sealed record TraitColumn(string Key, string Name, Domain.Cdp.TraitKind Kind);
+/// <summary>
+/// A trait a list can show as a column: its key (used in sort and filter) and name — a computed trait, or an
+/// identify trait (key <c>identify.{name}</c>, its latest value as text; filtered by value like a text trait).
+/// </summary>
+public sealed record TraitColumn(string Key, string Name, Domain.Cdp.TraitKind Kind)
+{
+    public bool IsIdentify => Domain.Cdp.ProfileIdentifyTraits.NameOf(Key) is not null;
+}
 
-/// <summary>The computed traits lists can show; readable by everyone who sees contacts.</summary>
+/// <summary>
+/// The traits lists can show: the computed traits, then the identify traits' names that identify calls have sent
+/// (recorded by ingest in <c>cdp_identify_trait_keys</c>); readable by everyone who sees contacts.
+/// </summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
 public sealed record ListTraitColumnsQuery : IQuery<Result<IReadOnlyList<TraitColumn>>>;
 
@@ -20,7 +29,12 @@ public sealed class ListTraitColumnsHandler(IMonfriDbFactory dbFactory) : IQuery
     public async ValueTask<Result<IReadOnlyList<TraitColumn>>> Handle(ListTraitColumnsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        return await db.ComputedTraits.AsNoTracking().OrderBy(t => t.Name).Select(t => new TraitColumn(t.Key, t.Name, t.Kind)).ToListAsync(cancellationToken);
+        var computed = await db.ComputedTraits.AsNoTracking().OrderBy(t => t.Name).Select(t => new TraitColumn(t.Key, t.Name, t.Kind)).ToListAsync(cancellationToken);
+        var identify = await db.Database.SqlQueryRaw<string>("""SELECT key AS "Value" FROM cdp_identify_trait_keys ORDER BY key""").ToListAsync(cancellationToken);
+        // Identify traits read as text (a plan, a company): filtered by their value like a last-value trait.
+        List<TraitColumn> columns = [.. computed, .. identify.Where(Domain.Cdp.ProfileIdentifyTraits.IsListableName)
+            .Select(name => new TraitColumn(Domain.Cdp.ProfileIdentifyTraits.KeyPrefix + name, name, Domain.Cdp.TraitKind.LastValue))];
+        return columns;
     }
 }
 
@@ -38,6 +52,21 @@ public sealed class ListTraitValuesHandler(IMonfriDbFactory dbFactory, CrmAccess
         }
 
         await using var db = await dbFactory.CreateAsync(cancellationToken);
+        if (Domain.Cdp.ProfileIdentifyTraits.NameOf(query.TraitKey) is { } name)
+        {
+            var seen = await (await access.VisibleAsync(db, db.People.AsNoTracking().Where(p => query.PersonIds.Contains(p.Id)), cancellationToken))
+                .Select(p => p.Id).ToListAsync(cancellationToken);
+            var texts = await db.IdentifyTraits.AsNoTracking().Where(t => seen.Contains(t.PersonId))
+                .Select(t => new { t.PersonId, Text = DbJson.Text(t.Traits, name) }).ToListAsync(cancellationToken);
+            var shown = seen.ToDictionary(id => id, _ => "");
+            foreach (var row in texts.Where(r => r.Text is not null))
+            {
+                shown[row.PersonId] = row.Text!.Length > 200 ? row.Text[..200] + "…" : row.Text;
+            }
+
+            return shown;
+        }
+
         var trait = await db.ComputedTraits.AsNoTracking().FirstOrDefaultAsync(t => t.Key == query.TraitKey, cancellationToken);
         if (trait is null)
         {

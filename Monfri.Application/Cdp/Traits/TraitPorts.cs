@@ -39,11 +39,12 @@ public static class ComputedTraitRebuild
         // Straight to the connection (in EF's transaction): EF's raw SQL would read the SQL's braces as placeholders.
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
-        foreach (var sql in (string[])[.. ComputedTraitSql.LockPeople, .. ComputedTraitSql.RebuildAllBuckets, .. ComputedTraitSql.RebuildStats, ComputedTraitSql.RecomputePersons])
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var sql in (string[])[.. ComputedTraitSql.LockPeople, .. ComputedTraitSql.RebuildAllBuckets, ComputedTraitSql.RecomputePersons])
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.Transaction = transaction;
             foreach (var (name, value) in new (string, object)[]
                      {
                          ("persons", personIds.Distinct().ToArray()), ("today", DateOnly.FromDateTime(now.UtcDateTime)),
@@ -58,5 +59,7 @@ public static class ComputedTraitRebuild
 
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        await TouchRebuild.RunAsync(connection, transaction, personIds, now, cancellationToken);
     }
 }

@@ -34,6 +34,7 @@ public interface IMonfriDb : IAsyncDisposable
     DbSet<ComputedTrait> ComputedTraits { get; }
     DbSet<ComputedTraitValue> ComputedTraitValues { get; }
     DbSet<ProfileStats> ProfileStats { get; }
+    DbSet<ProfileIdentifyTraits> IdentifyTraits { get; }
 
     /// <summary>Users as the CRM needs them (owners, assignees): id, name, email.</summary>
     IQueryable<UserRef> UserRefs { get; }

@@ -53,7 +53,7 @@ public sealed class FindCompanyDuplicatesHandler(IMonfriDbFactory dbFactory, Crm
 /// How companies are matched, as SQL so that one definition serves the single lookup and the workspace-wide
 /// pair listing, and the database does the comparing.
 /// </summary>
-internal static class CompanyMatchKeys
+public static class CompanyMatchKeys
 {
     private const string LegalForms = "inc|incorporated|llc|llp|lp|ltd|limited|gmbh|ag|kg|sa|sas|sarl|srl|spa|bv|nv|corp|corporation|co|company|plc|oy|ab|as|pty|pte";
 

@@ -74,6 +74,9 @@ public sealed class MergeCompaniesHandler(IMonfriDbFactory dbFactory, CrmAccess 
             moved.Add(await participant(db, absorbed.Id, survivor.Id, cancellationToken));
         }
 
+        // Group calls linked to the absorbed company (by their groupId, CompanyLinks in ingest) now link to the survivor.
+        await db.Database.ExecuteSqlAsync($"UPDATE cdp_company_groups SET company_id = {survivor.Id} WHERE company_id = {absorbed.Id}", cancellationToken);
+
         // The absorbed company goes first: its domain may be the one the survivor keeps, and domains are unique.
         db.AuditLog.Add(AuditEntry.Record(CrmObjectType.Company, absorbed.Id, AuditAction.Deleted, [], access.UserId, clock.GetUtcNow(),
             Merging.AbsorbedSummary(absorbed.Name, input.Name.Trim(), survivor.Id)));

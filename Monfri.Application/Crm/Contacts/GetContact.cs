@@ -13,7 +13,7 @@ namespace Monfri.Application.Crm.Contacts;
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
 public sealed record GetContactQuery(Guid Id) : IQuery<Result<ContactDetail>>;
 
-public sealed class GetContactHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<GetContactQuery, Result<ContactDetail>>
+public sealed class GetContactHandler(IMonfriDbFactory dbFactory, CrmAccess access, Cdp.Profiles.IEventTimelineStore events) : IQueryHandler<GetContactQuery, Result<ContactDetail>>
 {
     public async ValueTask<Result<ContactDetail>> Handle(GetContactQuery query, CancellationToken cancellationToken)
     {
@@ -44,6 +44,8 @@ public sealed class GetContactHandler(IMonfriDbFactory dbFactory, CrmAccess acce
 
         return new ContactDetail(person.Id, person.FirstName, person.LastName, person.Email, person.OtherEmails, person.Phone, person.JobTitle,
             person.CompanyId, company, person.OwnerId, owner, person.LifecycleStage, person.LeadSource, person.Tags, person.CustomFields,
-            person.CreatedAt, person.UpdatedAt, person.LastActivityAt, person.Version, deals);
+            // Their events count as activity, to the moment (the stored value is kept to the minute by ingest).
+            person.CreatedAt, person.UpdatedAt, Cdp.Profiles.ProfileVisibility.Later(person.LastActivityAt, await events.LastEventAtAsync(person.Id, cancellationToken)),
+            person.Version, deals);
     }
 }

@@ -51,7 +51,7 @@ public sealed class ListContactsValidator : AbstractValidator<ListContactsQuery>
         RuleFor(q => q.PageSize).InclusiveBetween(1, 500);
         RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0);
         RuleFor(q => q.SortBy).Must(s => s is null || SortFields.Contains(s) || ContactQueries.TraitSortKey(s) is not null)
-            .WithMessage($"Sort by one of: {string.Join(", ", SortFields)}, or trait:{{key}} for a computed trait.");
+            .WithMessage($"Sort by one of: {string.Join(", ", SortFields)}, or trait:{{key}} for a computed trait (trait:identify.{{name}} for an identify trait).");
     }
 }
 
@@ -138,16 +138,31 @@ public static class ContactQueries
             people = people.Where(p => DbJson.Contains(p.CustomFields, fragment));
         }
 
-        if (filter.Traits.Count > 0)
+        // Identify traits (the latest value an identify call sent): equal to a text, or present.
+        foreach (var condition in filter.Traits.Where(t => Domain.Cdp.ProfileIdentifyTraits.NameOf(t.Key) is not null))
         {
-            var keys = filter.Traits.Select(t => t.Key).Distinct().ToList();
+            if (condition.AtLeast is not null || condition.AtMost is not null)
+            {
+                return Result<IQueryable<Person>>.Invalid($"An identify trait ({condition.Key}) is filtered by its value, not by a range.", "traits");
+            }
+
+            var (name, text) = (Domain.Cdp.ProfileIdentifyTraits.NameOf(condition.Key)!, condition.Is);
+            people = text is null
+                ? people.Where(p => db.IdentifyTraits.Any(t => t.PersonId == p.Id && DbJson.Text(t.Traits, name) != null))
+                : people.Where(p => db.IdentifyTraits.Any(t => t.PersonId == p.Id && DbJson.Text(t.Traits, name) == text));
+        }
+
+        var computed = filter.Traits.Where(t => Domain.Cdp.ProfileIdentifyTraits.NameOf(t.Key) is null).ToList();
+        if (computed.Count > 0)
+        {
+            var keys = computed.Select(t => t.Key).Distinct().ToList();
             var traitIds = await db.ComputedTraits.Where(t => keys.Contains(t.Key)).ToDictionaryAsync(t => t.Key, t => t.Id, cancellationToken);
             if (keys.FirstOrDefault(k => !traitIds.ContainsKey(k)) is { } unknown)
             {
                 return Result<IQueryable<Person>>.Invalid($"No computed trait has the key '{unknown}'.", "traits");
             }
 
-            foreach (var condition in filter.Traits)
+            foreach (var condition in computed)
             {
                 var (traitId, atLeast, atMost, text) = (traitIds[condition.Key], condition.AtLeast, condition.AtMost, condition.Is);
                 people = people.Where(p => db.ComputedTraitValues.Any(v => v.PersonId == p.Id && v.TraitId == traitId
@@ -158,15 +173,16 @@ public static class ContactQueries
         return Result<IQueryable<Person>>.Success(people);
     }
 
-    /// <summary>The computed trait key of a <c>trait:{key}</c> sort, or null.</summary>
+    /// <summary>The trait key of a <c>trait:{key}</c> sort (a computed trait's key, or <c>identify.{name}</c>), or null.</summary>
     public static string? TraitSortKey(string? sortBy) =>
-        sortBy is not null && sortBy.StartsWith("trait:", StringComparison.Ordinal) && Domain.Cdp.ComputedTrait.IsValidKey(sortBy[6..]) ? sortBy[6..] : null;
+        sortBy is not null && sortBy.StartsWith("trait:", StringComparison.Ordinal)
+        && (Domain.Cdp.ComputedTrait.IsValidKey(sortBy[6..]) || Domain.Cdp.ProfileIdentifyTraits.NameOf(sortBy[6..]) is not null) ? sortBy[6..] : null;
 
     public static IQueryable<ContactListItem> Project(IMonfriDb db, IQueryable<Person> people, string? sortBy, SortDirection direction)
     {
         if (TraitSortKey(sortBy) is { } traitKey)
         {
-            return ByTrait(db, people, traitKey, direction);
+            return Domain.Cdp.ProfileIdentifyTraits.NameOf(traitKey) is { } name ? ByIdentifyTrait(db, people, name, direction) : ByTrait(db, people, traitKey, direction);
         }
 
         var rows =
@@ -221,6 +237,31 @@ public static class ContactQueries
         var sorted = direction == SortDirection.Descending
             ? rows.OrderBy(r => r.Number == null && r.Text == null).ThenByDescending(r => r.Number).ThenByDescending(r => r.Text)
             : rows.OrderBy(r => r.Number == null && r.Text == null).ThenBy(r => r.Number).ThenBy(r => r.Text);
+        return sorted.ThenBy(r => r.p.Id).Select(r => new ContactListItem(
+            r.p.Id, r.p.FirstName, r.p.LastName, r.p.Email, r.p.Phone, r.p.JobTitle, r.p.CompanyId, r.CompanyName,
+            r.p.OwnerId, r.OwnerName, r.p.LifecycleStage, r.p.LeadSource, r.p.Tags, r.p.CustomFields,
+            r.p.CreatedAt, r.p.UpdatedAt, r.p.LastActivityAt));
+    }
+
+    /// <summary>Sorted by an identify trait's value as text; people without it come last either way.</summary>
+    private static IQueryable<ContactListItem> ByIdentifyTrait(IMonfriDb db, IQueryable<Person> people, string name, SortDirection direction)
+    {
+        var rows =
+            from p in people
+            join c in db.Companies on p.CompanyId equals c.Id into companies
+            from c in companies.DefaultIfEmpty()
+            join u in db.UserRefs on p.OwnerId equals u.Id into owners
+            from u in owners.DefaultIfEmpty()
+            join t in db.IdentifyTraits on p.Id equals t.PersonId into traits
+            from t in traits.DefaultIfEmpty()
+            select new
+            {
+                p, CompanyName = c == null ? null : c.Name, OwnerName = u == null ? null : u.DisplayName,
+                Text = t == null ? null : DbJson.Text(t.Traits, name),
+            };
+        var sorted = direction == SortDirection.Descending
+            ? rows.OrderBy(r => r.Text == null).ThenByDescending(r => r.Text)
+            : rows.OrderBy(r => r.Text == null).ThenBy(r => r.Text);
         return sorted.ThenBy(r => r.p.Id).Select(r => new ContactListItem(
             r.p.Id, r.p.FirstName, r.p.LastName, r.p.Email, r.p.Phone, r.p.JobTitle, r.p.CompanyId, r.CompanyName,
             r.p.OwnerId, r.OwnerName, r.p.LifecycleStage, r.p.LeadSource, r.p.Tags, r.p.CustomFields,

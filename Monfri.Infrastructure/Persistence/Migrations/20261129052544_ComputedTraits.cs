@@ -98,8 +98,52 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                 """);
 
             // Built-in traits of the events stored before this version (workers start after migrations).
-            migrationBuilder.Sql(Monfri.Application.Cdp.Traits.ComputedTraitSql.StatsForAllStoredEvents);
+            migrationBuilder.Sql(StatsForStoredEvents);
         }
+
+        /// <summary>
+        /// The touch rules of this version, frozen here as they were when it ran (the live rules are in .NET now,
+        /// <c>Monfri.Application.Cdp.Traits.Touch</c>): a migration must do the same thing whenever it runs.
+        /// </summary>
+        private const string StatsForStoredEvents =
+            """
+            WITH e AS (SELECT person_id, "timestamp" AS ts, id, type, properties, context FROM cdp_events),
+            h AS (
+                SELECT e.person_id, e.ts, e.id, e.type,
+                       nullif(left(e.context #>> '{campaign,source}', 200), '') AS c_source,
+                       nullif(left(e.context #>> '{campaign,medium}', 200), '') AS c_medium,
+                       nullif(left(e.context #>> '{campaign,name}', 200), '') AS c_name,
+                       regexp_replace(lower(substring(coalesce(e.properties ->> 'referrer', e.context #>> '{page,referrer}') from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?([^/:?#]+)')), '^www\.', '') AS ref_host,
+                       regexp_replace(lower(substring(coalesce(e.properties ->> 'url', e.context #>> '{page,url}') from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/]*@)?([^/:?#]+)')), '^www\.', '') AS page_host
+                FROM e
+            ),
+            touch AS (
+                SELECT person_id, ts, id,
+                       CASE WHEN c_source IS NOT NULL OR c_medium IS NOT NULL OR c_name IS NOT NULL THEN coalesce(c_source, '(not set)')
+                            WHEN ref_host IS NOT NULL THEN left(ref_host, 200) ELSE 'direct' END AS source,
+                       CASE WHEN c_source IS NOT NULL OR c_medium IS NOT NULL OR c_name IS NOT NULL THEN coalesce(c_medium, '(not set)')
+                            WHEN ref_host IS NOT NULL THEN 'referral' ELSE '(none)' END AS medium,
+                       c_name AS campaign
+                FROM h
+                WHERE c_source IS NOT NULL OR c_medium IS NOT NULL OR c_name IS NOT NULL
+                   OR (type IN ('page', 'screen') AND (ref_host IS NULL OR ref_host IS DISTINCT FROM page_host))
+            ),
+            ft AS (SELECT DISTINCT ON (person_id) person_id, ts, source, medium, campaign FROM touch ORDER BY person_id, ts, id),
+            lt AS (SELECT DISTINCT ON (person_id) person_id, ts, source, medium, campaign FROM touch ORDER BY person_id, ts DESC, id DESC)
+            INSERT INTO cdp_profile_stats AS st (person_id, first_touch_at, first_touch_source, first_touch_medium, first_touch_campaign, last_touch_at, last_touch_source, last_touch_medium, last_touch_campaign, updated_at)
+            SELECT ft.person_id, ft.ts, ft.source, ft.medium, ft.campaign, lt.ts, lt.source, lt.medium, lt.campaign, now()
+            FROM ft JOIN lt USING (person_id) JOIN people pe ON pe.id = ft.person_id
+            ORDER BY 1
+            ON CONFLICT (person_id) DO UPDATE SET first_touch_source = CASE WHEN excluded.first_touch_at IS NOT NULL AND (st.first_touch_at IS NULL OR excluded.first_touch_at < st.first_touch_at) THEN excluded.first_touch_source ELSE st.first_touch_source END,
+            first_touch_medium = CASE WHEN excluded.first_touch_at IS NOT NULL AND (st.first_touch_at IS NULL OR excluded.first_touch_at < st.first_touch_at) THEN excluded.first_touch_medium ELSE st.first_touch_medium END,
+            first_touch_campaign = CASE WHEN excluded.first_touch_at IS NOT NULL AND (st.first_touch_at IS NULL OR excluded.first_touch_at < st.first_touch_at) THEN excluded.first_touch_campaign ELSE st.first_touch_campaign END,
+            first_touch_at = least(st.first_touch_at, excluded.first_touch_at),
+            last_touch_source = CASE WHEN excluded.last_touch_at IS NOT NULL AND (st.last_touch_at IS NULL OR excluded.last_touch_at >= st.last_touch_at) THEN excluded.last_touch_source ELSE st.last_touch_source END,
+            last_touch_medium = CASE WHEN excluded.last_touch_at IS NOT NULL AND (st.last_touch_at IS NULL OR excluded.last_touch_at >= st.last_touch_at) THEN excluded.last_touch_medium ELSE st.last_touch_medium END,
+            last_touch_campaign = CASE WHEN excluded.last_touch_at IS NOT NULL AND (st.last_touch_at IS NULL OR excluded.last_touch_at >= st.last_touch_at) THEN excluded.last_touch_campaign ELSE st.last_touch_campaign END,
+            last_touch_at = greatest(st.last_touch_at, excluded.last_touch_at),
+            updated_at = excluded.updated_at
+            """;
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)

@@ -357,6 +357,31 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Monfri.Domain.Cdp.ProfileIdentifyTraits", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Traits")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("traits");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("PersonId")
+                        .HasName("pk_cdp_profile_traits");
+
+                    b.ToTable("cdp_profile_traits", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
+                });
+
             modelBuilder.Entity("Monfri.Domain.Cdp.ProfileIdentity", b =>
                 {
                     b.Property<string>("Type")

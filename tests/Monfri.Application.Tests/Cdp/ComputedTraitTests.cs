@@ -321,7 +321,7 @@ public sealed class ComputedTraitTests : IAsyncLifetime
 
         var builtIn = await BuiltInAsync(anon);
         Assert.Equal(("newsletter", "email", "spring_sale"), (builtIn.FirstTouch!.Source, builtIn.FirstTouch.Medium, builtIn.FirstTouch.Campaign));
-        Assert.Equal(("google.com", "referral", (string?)null), (builtIn.LastTouch!.Source, builtIn.LastTouch.Medium, builtIn.LastTouch.Campaign));
+        Assert.Equal(("google", "organic", (string?)null), (builtIn.LastTouch!.Source, builtIn.LastTouch.Medium, builtIn.LastTouch.Campaign));
         Assert.Equal(3, builtIn.TotalEvents);
 
         var direct = Anon();
@@ -334,6 +334,45 @@ public sealed class ComputedTraitTests : IAsyncLifetime
         await _world.SendAsync(Visit(anon, now.AddDays(-5), "https://shop.test/", referrer: "https://news.example.org/post"));
         await _world.ProcessAsync();
         Assert.Equal(("news.example.org", "referral"), ((await BuiltInAsync(anon)).FirstTouch!.Source, (await BuiltInAsync(anon)).FirstTouch!.Medium));
+    }
+
+    [Theory]
+    [InlineData("utm-in-page-url-only", "https://shop.test/lp?utm_source=linkedin&utm_medium=paid_social&utm_campaign=q1_abm", null, "linkedin", "paid_social", "q1_abm", "Paid social")]
+    [InlineData("tags-beat-the-referrer", "https://shop.test/?utm_source=google&utm_medium=cpc&utm_campaign=brand%20search", "https://www.google.com/", "google", "cpc", "brand search", "Paid search")]
+    [InlineData("gclid-is-paid-search", "https://shop.test/?gclid=Cj0KCQ", "https://www.google.com/", "google", "cpc", null, "Paid search")]
+    [InlineData("msclkid-is-paid-search", "https://shop.test/?msclkid=abc123", "https://www.bing.com/", "bing", "cpc", null, "Paid search")]
+    [InlineData("fbclid-is-paid-social", "https://shop.test/?fbclid=IwAR0", "https://l.facebook.com/", "facebook", "paid_social", null, "Paid social")]
+    [InlineData("li_fat_id-is-paid-social", "https://shop.test/?li_fat_id=9f1c", null, "linkedin", "paid_social", null, "Paid social")]
+    [InlineData("click-id-fills-what-tags-leave-out", "https://shop.test/?utm_campaign=spring&gclid=x", null, "google", "cpc", "spring", "Paid search")]
+    [InlineData("search-engine-is-organic", "https://shop.test/", "https://www.google.co.uk/", "google", "organic", null, "Organic search")]
+    [InlineData("social-site-is-social", "https://shop.test/", "https://www.linkedin.com/feed/", "linkedin", "social", null, "Organic social")]
+    [InlineData("other-site-is-referral", "https://shop.test/", "https://news.example.org/post", "news.example.org", "referral", null, "Referral")]
+    [InlineData("nothing-is-direct", "https://shop.test/", null, "direct", "(none)", null, "Direct")]
+    public async Task A_page_view_tells_its_channel_from_the_tags_in_its_url_else_its_referrer_without_a_campaign_context(
+        string name, string url, string? referrer, string source, string medium, string? campaign, string channel)
+    {
+        // Only context.page.url — as server-side senders and many SDK setups send it, with no context.campaign.
+        var anon = $"anon-{name}-{Guid.NewGuid():N}";
+        await _world.SendAsync(Shape(new { type = "page", context = new { page = new { url, referrer } } }, anon, _clock.GetUtcNow().AddMinutes(-3)));
+        await _world.ProcessAsync();
+
+        var touch = (await BuiltInAsync(anon)).FirstTouch!;
+        Assert.Equal((source, medium, campaign, channel), (touch.Source, touch.Medium, touch.Campaign, touch.Channel));
+    }
+
+    [Fact]
+    public async Task A_tagged_url_on_a_track_call_is_a_touch_and_a_later_untagged_click_within_the_site_is_not()
+    {
+        var anon = Anon();
+        var now = _clock.GetUtcNow();
+        await _world.SendAsync(
+            Shape(new { type = "track", @event = "Signed Up", context = new { page = new { url = "https://shop.test/?utm_source=newsletter&utm_medium=email&utm_campaign=nov" } } }, anon, now.AddMinutes(-5)),
+            Shape(new { type = "page", properties = new { url = "https://shop.test/pricing", referrer = "https://shop.test/" } }, anon, now.AddMinutes(-4)));
+        await _world.ProcessAsync();
+
+        var builtIn = await BuiltInAsync(anon);
+        Assert.Equal(("newsletter", "email", "nov", "Email"), (builtIn.FirstTouch!.Source, builtIn.FirstTouch.Medium, builtIn.FirstTouch.Campaign, builtIn.FirstTouch.Channel));
+        Assert.Equal(builtIn.FirstTouch, builtIn.LastTouch);
     }
 
     [Fact]
@@ -363,8 +402,8 @@ public sealed class ComputedTraitTests : IAsyncLifetime
     [MemberData(nameof(TouchCases))]
     public async Task The_touch_decided_at_ingest_is_the_one_a_rebuild_from_stored_events_finds(string name, object[] events)
     {
-        // Ingest decides touches in the worker while it reads the event; a rebuild decides them in SQL over the
-        // stored events. Both must agree on every shape of event, or a rebuild (undo of a merge) would move them.
+        // Ingest decides touches in the worker while it reads the event; a rebuild reads the same parts back from
+        // the stored events. Both must agree on every shape of event, or a rebuild (undo of a merge) would move them.
         var anon = $"anon-{name}-{Guid.NewGuid():N}";
         var now = _clock.GetUtcNow();
         await _world.SendAsync(events.Select((e, i) => Shape(e, anon, now.AddMinutes(-10 + (i == 2 ? 0 : i)))).ToArray());
@@ -392,6 +431,16 @@ public sealed class ComputedTraitTests : IAsyncLifetime
             new { type = "screen", name = "Home", properties = new { referrer = "android-app://com.example.app" } },
             new { type = "page", properties = new { url = "https://shop.test/", referrer = "https://zeta.test/" } },
             new { type = "page", properties = new { url = "https://shop.test/", referrer = "https://alpha.test/" } },
+        ] },
+        { "utm-in-context-page-url", [new { type = "page", context = new { page = new { url = "https://shop.test/?UTM_Source=LinkedIn&utm_medium=paid_social&utm_campaign=q1+abm", referrer = "https://www.linkedin.com/" } } }] },
+        { "click-ids-and-search", [
+            new { type = "page", properties = new { url = "https://shop.test/a?gclid=1", referrer = "https://www.google.com/" } },
+            new { type = "page", properties = new { url = "https://shop.test/b", referrer = "https://duckduckgo.com/" } },
+            new { type = "page", properties = new { url = "https://shop.test/c?fbclid=2", referrer = "https://m.facebook.com/" } },
+        ] },
+        { "tagged-track-and-page-search", [
+            new { type = "track", @event = "Clicked", context = new { page = new { url = "https://shop.test/x?utm_source=partner&li_fat_id=3" } } },
+            new { type = "page", properties = new { search = "?utm_medium=email&utm_campaign=news" }, context = new { page = new { url = "https://shop.test/y" } } },
         ] },
         { "userinfo-and-no-scheme", [
             new { type = "page", properties = new { url = "shop.test/x", referrer = "https://user:pw@Ref.Example.org/p" } },

@@ -47,3 +47,13 @@ internal sealed class ProfileStatsConfiguration : IEntityTypeConfiguration<Profi
         builder.HasKey(s => s.PersonId);
     }
 }
+
+internal sealed class ProfileIdentifyTraitsConfiguration : IEntityTypeConfiguration<ProfileIdentifyTraits>
+{
+    public void Configure(EntityTypeBuilder<ProfileIdentifyTraits> builder)
+    {
+        builder.ToTable("cdp_profile_traits", t => t.ExcludeFromMigrations());
+        builder.HasKey(t => t.PersonId);
+        builder.Property(t => t.Traits).HasColumnType("jsonb");
+    }
+}
