@@ -53,8 +53,22 @@ public static class DependencyInjection
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !app.Environment.IsDevelopment(),
             pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
 
-        // Collection answers with its own JSON bodies, never the HTML status pages.
-        app.UseWhen(c => !IsCollection(c.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // A status without a body gets the app's Not Found page. On the app itself, not in a UseWhen branch: a branch
+        // has no global router, so the re-executed /not-found matched nothing and a typed unknown address got an
+        // empty 404. Collection answers with its own JSON bodies, never a page; the API answers a status without a
+        // body (an unknown address, a body type it does not read) with ProblemDetails — re-executed as a page, a 415
+        // had become the Not Found page's 404.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseWhen(c => IsCollection(c.Request.Path) || c.Request.Path.StartsWithSegments("/api"), notPages => notPages.Use((context, next) =>
+        {
+            if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(context);
+        }));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseCurrentUser();
@@ -68,7 +82,7 @@ public static class DependencyInjection
         // Offline-friendly: no web fonts, no AI agent, no telemetry calls to third parties.
         app.MapScalarApiReference(options => options.WithTitle("Monfri API").DisableDefaultFonts().DisableAgent().DisableTelemetry().HideDeveloperTools()).AllowAnonymous();
 
-        var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
+        var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery().AddEndpointFilter<StorableQueryFilter>();
         api.MapApiTokenEndpoints();
         api.MapUserEndpoints();
         api.MapCsvExportEndpoints();
