@@ -38,7 +38,23 @@ public static class DependencyInjection
         // Binding failures throw (then become ProblemDetails) instead of answering an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // Enums travel as names ("Contact", "Descending"), which clients can read and write.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            // null where a message says a value is always there ("tags": null for a list) is a 400 naming the field;
+            // let through, it reached validators and handlers that rightly trust the type, and answered 500.
+            // Only when reading: an answer is never refused for a null the type did not expect.
+            o.SerializerOptions.RespectNullableAnnotations = true;
+            o.SerializerOptions.TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.WithAddedModifier(
+                o.SerializerOptions.TypeInfoResolver ?? new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+                type =>
+                {
+                    foreach (var property in type.Properties.Where(p => !p.PropertyType.IsValueType))
+                    {
+                        property.IsGetNullable = true;
+                    }
+                });
+        });
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
         services.Configure<ForwardedHeadersOptions>(options =>
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);

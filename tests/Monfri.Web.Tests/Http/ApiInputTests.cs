@@ -68,6 +68,31 @@ public sealed class ApiInputTests(MonfriWebFactory factory) : IClassFixture<Monf
     }
 
     [Fact]
+    public async Task A_required_value_sent_as_null_or_left_out_is_a_400_naming_it_not_a_500()
+    {
+        var nullRoles = await Admin.PostAsJsonAsync("/api/v1/users", new { email = "null-roles@web.test", displayName = "Null", password = "long-enough-password", roles = (string[]?)null });
+        var noRoles = await Admin.PostAsJsonAsync("/api/v1/users", new { email = "no-roles@web.test", displayName = "None", password = "long-enough-password" });
+        var nullIds = await Admin.PostAsJsonAsync("/api/v1/contacts/bulk/owner", new { ids = (Guid[]?)null });
+        var noIds = await Admin.PostAsJsonAsync("/api/v1/contacts/bulk/tag", new { tag = "vip" });
+        var nullTags = await Admin.PostAsJsonAsync("/api/v1/deals", new { name = "Null tags", tags = (string[]?)null });
+        var nullTag = await Admin.PostAsJsonAsync("/api/v1/deals", new { name = "Null tag", tags = new string?[] { null } });
+        var noKey = await Admin.PostAsJsonAsync("/api/v1/custom-fields", new { objectType = "Contact", label = "No key", type = "Text", options = Array.Empty<string>() });
+        var nullStage = await Admin.PostAsJsonAsync("/api/v1/pipelines", new { name = "Null stage", stages = new object?[] { null } });
+
+        var messages = new Dictionary<HttpResponseMessage, string>();
+        foreach (var (response, field) in new[] { (nullRoles, "roles"), (noRoles, "roles"), (nullIds, "ids"), (noIds, "ids"), (nullTags, "tags"), (nullTag, "tags"), (noKey, "key"), (nullStage, "stages[0]") })
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {text}");
+            Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out var errors), $"{field} not named: {text}");
+            messages[response] = errors[0].GetString()!;
+        }
+
+        Assert.Contains("cannot be null", messages[nullRoles], StringComparison.Ordinal);
+        Assert.Contains("at least one role", messages[noRoles], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Text_in_a_body_the_database_can_store_is_kept_as_sent()
     {
         var created = await Admin.PostAsJsonAsync("/api/v1/contacts", new { firstName = "Zoë 🎉", lastName = "Ünïcode" });
