@@ -2,6 +2,7 @@
 # Monfri developer entry point.
 #   ./monfri.sh run   [args...]        build and start the web app (needs PostgreSQL binaries)
 #   ./monfri.sh test  [--filter EXPR]  build and run every test project against one shared cluster
+#   ./monfri.sh fuzz  [ROUNDS] [SEED]  the long run of the REST API fuzz test
 # Works on a fresh Debian/Ubuntu box with only the .NET 10 SDK, as root or as a sudo user.
 set -euo pipefail
 
@@ -20,6 +21,9 @@ Commands:
                          Monfri__DataDirectory defaults to ./.monfri.
   test [--filter EXPR]   Build (Release), start a throwaway PostgreSQL cluster and run
                          every tests/**/*.Tests.csproj. TRX files go to ./.test-results.
+  fuzz [ROUNDS] [SEED]   The long run of the REST API fuzz test (ApiFuzzTests): every junk
+                         value to every parameter and body field, then ROUNDS-1 seeded rounds
+                         (default 20 rounds, the test's fixed seed). `test` runs one short round.
   help                   Show this help.
 EOF
 }
@@ -189,6 +193,20 @@ cmd_test() {
   [ "$failed" -eq 0 ] && [ "$any_nonzero" -eq 0 ]
 }
 
+cmd_fuzz() {
+  local rounds="${1:-20}" seed="${2:-}"
+  [[ "$rounds" =~ ^[0-9]+$ ]] && [ "$rounds" -ge 2 ] || { echo "fuzz: ROUNDS is a whole number of at least 2" >&2; exit 2; }
+  [ -z "$seed" ] || [[ "$seed" =~ ^-?[0-9]+$ ]] || { echo "fuzz: SEED is a whole number" >&2; exit 2; }
+  ensure_postgres
+  build
+  start_pg
+  local rc=0
+  MONFRI_FUZZ_ROUNDS="$rounds" MONFRI_FUZZ_SEED="$seed" dotnet test tests/Monfri.Web.Tests -c Release --no-build --nologo \
+    --filter "FullyQualifiedName~ApiFuzzTests" --logger "console;verbosity=normal" || rc=$?
+  stop_pg; PG_TMP=""
+  return "$rc"
+}
+
 cmd_run() {
   ensure_postgres
   build
@@ -200,6 +218,7 @@ cmd_run() {
 case "${1:-help}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  fuzz) shift; cmd_fuzz "$@" ;;
   help | -h | --help) usage ;;
   *) echo "Unknown command: $1" >&2; usage >&2; exit 2 ;;
 esac

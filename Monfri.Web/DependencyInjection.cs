@@ -39,7 +39,23 @@ public static class DependencyInjection
         // Binding failures throw (then become ProblemDetails) instead of answering an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // Enums travel as names ("Contact", "Descending"), which clients can read and write.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            // null where a message says a value is always there ("tags": null for a list) is a 400 naming the field;
+            // let through, it reached validators and handlers that rightly trust the type, and answered 500.
+            // Only when reading: an answer is never refused for a null the type did not expect.
+            o.SerializerOptions.RespectNullableAnnotations = true;
+            o.SerializerOptions.TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.WithAddedModifier(
+                o.SerializerOptions.TypeInfoResolver ?? new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+                type =>
+                {
+                    foreach (var property in type.Properties.Where(p => !p.PropertyType.IsValueType))
+                    {
+                        property.IsGetNullable = true;
+                    }
+                });
+        });
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
         services.Configure<ForwardedHeadersOptions>(options =>
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
@@ -54,8 +70,22 @@ public static class DependencyInjection
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !app.Environment.IsDevelopment(),
             pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
 
-        // Collection answers with its own JSON bodies, never the HTML status pages.
-        app.UseWhen(c => !IsCollection(c.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // A status without a body gets the app's Not Found page. On the app itself, not in a UseWhen branch: a branch
+        // has no global router, so the re-executed /not-found matched nothing and a typed unknown address got an
+        // empty 404. Collection answers with its own JSON bodies, never a page; the API answers a status without a
+        // body (an unknown address, a body type it does not read) with ProblemDetails — re-executed as a page, a 415
+        // had become the Not Found page's 404.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseWhen(c => IsCollection(c.Request.Path) || c.Request.Path.StartsWithSegments("/api"), notPages => notPages.Use((context, next) =>
+        {
+            if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(context);
+        }));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseCurrentUser();
@@ -70,7 +100,7 @@ public static class DependencyInjection
         // Offline-friendly: no web fonts, no AI agent, no telemetry calls to third parties.
         app.MapScalarApiReference(options => options.WithTitle("Monfri API").DisableDefaultFonts().DisableAgent().DisableTelemetry().HideDeveloperTools()).AllowAnonymous();
 
-        var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
+        var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery().AddEndpointFilter<StorableQueryFilter>();
         api.MapApiTokenEndpoints();
         api.MapUserEndpoints();
         api.MapCsvExportEndpoints();

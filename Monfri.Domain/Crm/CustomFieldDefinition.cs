@@ -52,7 +52,7 @@ public sealed partial class CustomFieldDefinition
         Order = order;
     }
 
-    public static bool IsValidKey(string key) => KeyPattern().IsMatch(key);
+    public static bool IsValidKey(string? key) => key is not null && KeyPattern().IsMatch(key);
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,49}$")]
     private static partial Regex KeyPattern();

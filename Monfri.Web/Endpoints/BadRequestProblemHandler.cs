@@ -18,7 +18,7 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
 
         var (detail, field) = bad.InnerException switch
         {
-            JsonException json => ($"The request body is not valid: {Describe(json)}", json.Path?.TrimStart('$', '.')),
+            JsonException json => ($"The request body is not valid: {Describe(json)}", json.Path?.TrimStart('$', '.') is { Length: > 0 } at ? at : NullName(json.Message)),
             _ => (bad.Message, null),
         };
         context.Response.StatusCode = bad.StatusCode;
@@ -35,7 +35,15 @@ internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) 
     private static string Describe(JsonException json) =>
         json.Path is { Length: > 1 } path && json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
             ? $"the value at '{path.TrimStart('$', '.')}' has the wrong type or format (line {json.LineNumber + 1}, position {json.BytePositionInLine}).{Choices(json.Message)}"
-            : $"malformed JSON (line {json.LineNumber + 1}, position {json.BytePositionInLine}).";
+            : NullName(json.Message) is { } name
+                ? $"'{(json.Path?.TrimStart('$', '.') is { Length: > 0 } at ? at : name)}' cannot be null: send a value, or leave the field out where it is optional."
+                : $"malformed JSON (line {json.LineNumber + 1}, position {json.BytePositionInLine}).";
+
+    /// <summary>The field a null was refused for ("The constructor parameter 'Tags' on type … doesn't allow null values"), camelCased as sent.</summary>
+    private static string? NullName(string message) =>
+        System.Text.RegularExpressions.Regex.Match(message, @"^The (?:constructor parameter|property or field) '(?<name>[^']+)' .*doesn't allow") is { Success: true } match
+            ? JsonNamingPolicy.CamelCase.ConvertName(match.Groups["name"].Value)
+            : null;
 
     /// <summary>" Use one of: EventCount, Sum, …" when the value was meant for one of our enums (a kind, a status).</summary>
     private static string Choices(string message)

@@ -31,7 +31,9 @@ public static class EventBatchParser
         }
         catch (JsonException ex)
         {
-            return (null, new(ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+            // Told apart by reading again, not by the message: a truncated body's message speaks of depth too
+            // ("Expected depth to be zero at the end of the JSON payload").
+            return (null, new(TooDeep(body.Span)
                 ? $"The JSON is nested more than {CollectionLimits.MaxJsonDepth} levels deep."
                 : NotJson(body.Span, ex)));
         }
@@ -72,6 +74,30 @@ public static class EventBatchParser
     /// A refusal a sender can act on, without the reader's internals ("LineNumber: 0 | BytePositionInLine: 25"):
     /// where the JSON went wrong, as a 1-based character and line (the reader counts bytes from 0).
     /// </summary>
+    /// <summary>Whether the body nests deeper than the limit (and did not fail for some other flaw first).</summary>
+    private static bool TooDeep(ReadOnlySpan<byte> body)
+    {
+        // Read again without the limit (the reader keeps depth in a bit stack, so deep input costs no recursion)
+        // and see whether a container opens past it before anything else goes wrong.
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = body.Length + 1 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth + 1 > CollectionLimits.MaxJsonDepth)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static string NotJson(ReadOnlySpan<byte> body, JsonException ex)
     {
         if (!System.Text.Unicode.Utf8.IsValid(body))
@@ -91,7 +117,15 @@ public static class EventBatchParser
             start = next < 0 ? body.Length : start + next + 1;
         }
 
-        var upTo = body[start..Math.Min(body.Length, start + (int)bytes)];
+        var position = Math.Min(body.Length, start + (int)bytes);
+        if (body[position..].Trim(" \t\r\n"u8).IsEmpty)
+        {
+            // Nothing but the end follows where reading stopped: the JSON was cut off, often an upload or a gzip
+            // stream that ended early.
+            return "The body ends before its JSON does (an unclosed object, array or string): was it cut off?";
+        }
+
+        var upTo = body[start..position];
         var character = System.Text.Encoding.UTF8.GetString(upTo).EnumerateRunes().Count() + 1;
         return string.Create(CultureInfo.InvariantCulture, $"The body is not valid JSON (at character {character} of line {line + 1}).");
     }

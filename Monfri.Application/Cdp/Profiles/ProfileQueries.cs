@@ -1,3 +1,4 @@
+using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Cdp.Common;
@@ -62,23 +63,18 @@ public sealed class GetProfileHandler(IMonfriDbFactory dbFactory, IProfileStore 
 
 /// <summary>A profile's events, newest first, one page at a time.</summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
-public sealed record ListProfileEventsQuery(string IdType, string Value, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<ProfileEventDto>>>;
+public sealed record ListProfileEventsQuery(string IdType, string Value, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<ProfileEventDto>>>, IPagedQuery;
+
+public sealed class ListProfileEventsValidator : AbstractValidator<ListProfileEventsQuery>
+{
+    public ListProfileEventsValidator() => this.RuleForPaging(maxPageSize: 500);
+}
 
 public sealed class ListProfileEventsHandler(IMonfriDbFactory dbFactory, IProfileStore store, CrmAccess access)
     : IQueryHandler<ListProfileEventsQuery, Result<Page<ProfileEventDto>>>
 {
     public async ValueTask<Result<Page<ProfileEventDto>>> Handle(ListProfileEventsQuery query, CancellationToken cancellationToken)
     {
-        if (query.PageIndex < 0)
-        {
-            return Result<Page<ProfileEventDto>>.Invalid("pageIndex starts at 0.", "pageIndex");
-        }
-
-        if (query.PageSize is < 1 or > 500)
-        {
-            return Result<Page<ProfileEventDto>>.Invalid("pageSize must be between 1 and 500.", "pageSize");
-        }
-
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         if (await ProfileLookup.FindAsync(db, query.IdType, query.Value, cancellationToken) is not { } personId
             || await ProfileVisibility.FindAsync(db, access, personId, cancellationToken) is null)

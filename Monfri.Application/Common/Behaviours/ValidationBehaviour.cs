@@ -1,10 +1,15 @@
 using FluentValidation;
 using Mediator;
 using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Text;
 
 namespace Monfri.Application.Common.Behaviours;
 
-/// <summary>Runs the message's FluentValidation validators; failures become an invalid result with per-field errors.</summary>
+/// <summary>
+/// Refuses text the database cannot store (NUL, lone surrogates) in any field of any message, then runs the
+/// message's FluentValidation validators; failures become an invalid result with per-field errors. Every REST
+/// call and every form passes here, so one check covers them all, including fields added later.
+/// </summary>
 public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
@@ -16,6 +21,12 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
         MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
+        var unstorable = StorableText.FindIn(message);
+        if (unstorable.Count > 0)
+        {
+            return ResultFailure<TResponse>.For(ResultStatus.Invalid, unstorable.Select(u => new ResultError(u.Problem, u.Field)).ToList());
+        }
+
         if (_validators.Length == 0)
         {
             return await next(message, cancellationToken);

@@ -15,20 +15,20 @@ public sealed record AuditEntryDto(long Id, AuditObjectType ObjectType, Guid Rec
 
 /// <summary>The change history of one record, newest first (who changed which field, old → new).</summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
-public sealed record GetRecordHistoryQuery(CrmObjectType ObjectType, Guid RecordId, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<AuditEntryDto>>>;
+public sealed record GetRecordHistoryQuery(CrmObjectType ObjectType, Guid RecordId, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<AuditEntryDto>>>, IPagedQuery;
 
 /// <summary>The workspace's audit log for admins, newest first, filterable by kind (records, users, tokens, sources …) and user.</summary>
 [RequiresRole(Roles.Admin)]
-public sealed record ListAuditLogQuery(AuditObjectType? ObjectType = null, Guid? UserId = null, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<AuditEntryDto>>>;
+public sealed record ListAuditLogQuery(AuditObjectType? ObjectType = null, Guid? UserId = null, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<AuditEntryDto>>>, IPagedQuery;
 
 public sealed class GetRecordHistoryValidator : AbstractValidator<GetRecordHistoryQuery>
 {
-    public GetRecordHistoryValidator() => RuleFor(q => q.PageSize).InclusiveBetween(1, 200);
+    public GetRecordHistoryValidator() => this.RuleForPaging(maxPageSize: 200);
 }
 
 public sealed class ListAuditLogValidator : AbstractValidator<ListAuditLogQuery>
 {
-    public ListAuditLogValidator() => RuleFor(q => q.PageSize).InclusiveBetween(1, 200);
+    public ListAuditLogValidator() => this.RuleForPaging(maxPageSize: 200);
 }
 
 public sealed class AuditQueriesHandler(IMonfriDbFactory dbFactory, CrmAccess access)

@@ -30,7 +30,7 @@ public sealed record ListCompaniesQuery(
     string? SortBy = null,
     SortDirection Direction = SortDirection.Ascending,
     int PageIndex = 0,
-    int PageSize = 50) : IQuery<Result<Page<CompanyListItem>>>;
+    int PageSize = 50) : IQuery<Result<Page<CompanyListItem>>>, IPagedQuery;
 
 public sealed class ListCompaniesValidator : AbstractValidator<ListCompaniesQuery>
 {
@@ -38,8 +38,7 @@ public sealed class ListCompaniesValidator : AbstractValidator<ListCompaniesQuer
 
     public ListCompaniesValidator()
     {
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 500);
-        RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0);
+        this.RuleForPaging(maxPageSize: 500);
         RuleFor(q => q.SortBy).Must(s => s is null || SortFields.Contains(s)).WithMessage($"Sort by one of: {string.Join(", ", SortFields)}.");
     }
 }

@@ -16,14 +16,13 @@ namespace Monfri.Application.Crm.Companies;
 /// legal form, or domains under the same registered domain. Newest pairs first; only companies the user may see.
 /// </summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
-public sealed record ListCompanyDuplicatePairsQuery(int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<DuplicatePair>>>;
+public sealed record ListCompanyDuplicatePairsQuery(int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<DuplicatePair>>>, IPagedQuery;
 
 public sealed class ListCompanyDuplicatePairsValidator : AbstractValidator<ListCompanyDuplicatePairsQuery>
 {
     public ListCompanyDuplicatePairsValidator()
     {
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 200);
-        RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0);
+        this.RuleForPaging(maxPageSize: 200);
     }
 }
 

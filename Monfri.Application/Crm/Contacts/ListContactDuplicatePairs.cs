@@ -16,14 +16,13 @@ namespace Monfri.Application.Crm.Contacts;
 /// or the same name at the same company. Newest pairs first; only contacts the user may see.
 /// </summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
-public sealed record ListContactDuplicatePairsQuery(int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<DuplicatePair>>>;
+public sealed record ListContactDuplicatePairsQuery(int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<DuplicatePair>>>, IPagedQuery;
 
 public sealed class ListContactDuplicatePairsValidator : AbstractValidator<ListContactDuplicatePairsQuery>
 {
     public ListContactDuplicatePairsValidator()
     {
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 200);
-        RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0);
+        this.RuleForPaging(maxPageSize: 200);
     }
 }
 

@@ -40,7 +40,7 @@ public sealed record ListContactsQuery(
     string? SortBy = null,
     SortDirection Direction = SortDirection.Ascending,
     int PageIndex = 0,
-    int PageSize = 50) : IQuery<Result<Page<ContactListItem>>>;
+    int PageSize = 50) : IQuery<Result<Page<ContactListItem>>>, IPagedQuery;
 
 public sealed class ListContactsValidator : AbstractValidator<ListContactsQuery>
 {
@@ -48,8 +48,7 @@ public sealed class ListContactsValidator : AbstractValidator<ListContactsQuery>
 
     public ListContactsValidator()
     {
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 500);
-        RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0);
+        this.RuleForPaging(maxPageSize: 500);
         RuleFor(q => q.SortBy).Must(s => s is null || SortFields.Contains(s) || ContactQueries.TraitSortKey(s) is not null)
             .WithMessage($"Sort by one of: {string.Join(", ", SortFields)}, or trait:{{key}} for a computed trait (trait:identify.{{name}} for an identify trait).");
     }

@@ -36,7 +36,7 @@ public sealed class CreateCustomFieldValidator : AbstractValidator<CreateCustomF
         RuleFor(c => c.Label).NotEmpty().WithMessage("Enter a label.").MaximumLength(100);
         RuleFor(c => c.Options).NotEmpty().WithMessage("A select field needs at least one option.")
             .When(c => c.Type is CustomFieldType.SingleSelect or CustomFieldType.MultiSelect);
-        RuleFor(c => c.Options).Must(o => o.Count <= 100).WithMessage("At most 100 options.");
+        RuleFor(c => c.Options).NotNull().WithMessage("Send the options, [] for none.").Must(o => o.Count <= 100).WithMessage("At most 100 options.");
     }
 }
 
@@ -45,7 +45,7 @@ public sealed class UpdateCustomFieldValidator : AbstractValidator<UpdateCustomF
     public UpdateCustomFieldValidator()
     {
         RuleFor(c => c.Label).NotEmpty().WithMessage("Enter a label.").MaximumLength(100);
-        RuleFor(c => c.Options).Must(o => o.Count <= 100).WithMessage("At most 100 options.");
+        RuleFor(c => c.Options).NotNull().WithMessage("Send the options, [] for none.").Must(o => o.Count <= 100).WithMessage("At most 100 options.");
     }
 }
 

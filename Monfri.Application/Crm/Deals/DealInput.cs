@@ -45,7 +45,7 @@ public sealed partial class DealInputValidator : AbstractValidator<DealInput>
         RuleFor(d => d.CloseDate).Must(d => d is null || (d >= EarliestCloseDate && d <= LatestCloseDate))
             .WithMessage("Enter a real close date (YYYY-MM-DD).");
         RuleFor(d => d.ContactIds).Must(ids => ids.Count <= 100).WithMessage("A deal has at most 100 contacts.");
-        RuleFor(d => d.Tags).Must(tags => tags.Count <= 50 && tags.All(t => t.Length <= 50))
+        RuleFor(d => d.Tags).Must(tags => tags.Count <= 50 && tags.All(t => t is not null && t.Length <= 50))
             .WithMessage("Up to 50 tags of at most 50 characters each.");
     }
 

@@ -17,11 +17,11 @@ public sealed record GetImportJobQuery(Guid Id) : IQuery<Result<ImportJobDto>>;
 
 /// <summary>Past and running imports, newest first: the user's own, or everyone's for an admin.</summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
-public sealed record ListImportJobsQuery(CrmObjectType? ObjectType = null, int PageIndex = 0, int PageSize = 20) : IQuery<Result<Page<ImportJobDto>>>;
+public sealed record ListImportJobsQuery(CrmObjectType? ObjectType = null, int PageIndex = 0, int PageSize = 20) : IQuery<Result<Page<ImportJobDto>>>, IPagedQuery;
 
 /// <summary>The rows of an import that were rejected or skipped, in file order, with the reason for each.</summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
-public sealed record ListImportIssuesQuery(Guid JobId, int PageIndex = 0, int PageSize = 100) : IQuery<Result<Page<ImportIssueDto>>>;
+public sealed record ListImportIssuesQuery(Guid JobId, int PageIndex = 0, int PageSize = 100) : IQuery<Result<Page<ImportIssueDto>>>, IPagedQuery;
 
 /// <summary>The fields a column of a contacts or companies file can be mapped to (built-in and custom).</summary>
 [RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
@@ -31,8 +31,7 @@ public sealed class ListImportJobsValidator : AbstractValidator<ListImportJobsQu
 {
     public ListImportJobsValidator()
     {
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 100);
-        RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0);
+        this.RuleForPaging(maxPageSize: 100);
     }
 }
 
@@ -40,8 +39,7 @@ public sealed class ListImportIssuesValidator : AbstractValidator<ListImportIssu
 {
     public ListImportIssuesValidator()
     {
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 500);
-        RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0);
+        this.RuleForPaging(maxPageSize: 500);
     }
 }
 

@@ -32,10 +32,10 @@ public sealed class UpdateWorkspaceSettingsValidator : AbstractValidator<UpdateW
     public UpdateWorkspaceSettingsValidator()
     {
         RuleFor(c => c.LifecycleStages).NotEmpty().WithMessage("Keep at least one lifecycle stage.")
-            .Must(s => s.Select(x => x.Key).Distinct().Count() == s.Count).WithMessage("Lifecycle stage keys must be unique.");
-        RuleForEach(c => c.LifecycleStages).Must(s => !string.IsNullOrWhiteSpace(s.Key) && !string.IsNullOrWhiteSpace(s.Label))
+            .Must(s => s.Select(x => x?.Key).Distinct().Count() == s.Count).WithMessage("Lifecycle stage keys must be unique.");
+        RuleForEach(c => c.LifecycleStages).Must(s => s is not null && !string.IsNullOrWhiteSpace(s.Key) && !string.IsNullOrWhiteSpace(s.Label))
             .WithMessage("Every lifecycle stage needs a key and a label.");
-        RuleFor(c => c.DefaultCurrency).Matches("^[A-Za-z]{3}$").WithMessage("The currency is a 3-letter code such as EUR or USD.");
+        RuleFor(c => c.DefaultCurrency).NotEmpty().WithMessage("The currency is a 3-letter code such as EUR or USD.").Matches("^[A-Za-z]{3}$").WithMessage("The currency is a 3-letter code such as EUR or USD.");
     }
 }
 

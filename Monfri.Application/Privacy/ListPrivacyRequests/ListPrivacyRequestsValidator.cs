@@ -1,4 +1,5 @@
 using FluentValidation;
+using Monfri.Application.Common.Paging;
 
 namespace Monfri.Application.Privacy.ListPrivacyRequests;
 
@@ -6,7 +7,6 @@ public sealed class ListPrivacyRequestsValidator : AbstractValidator<ListPrivacy
 {
     public ListPrivacyRequestsValidator()
     {
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 100);
-        RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0);
+        this.RuleForPaging(maxPageSize: 100);
     }
 }

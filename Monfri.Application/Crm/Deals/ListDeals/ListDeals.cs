@@ -39,7 +39,7 @@ public sealed record ListDealsQuery(
     string? SortBy = null,
     SortDirection Direction = SortDirection.Ascending,
     int PageIndex = 0,
-    int PageSize = 50) : IQuery<Result<Page<DealListItem>>>;
+    int PageSize = 50) : IQuery<Result<Page<DealListItem>>>, IPagedQuery;
 
 public sealed class ListDealsValidator : AbstractValidator<ListDealsQuery>
 {
@@ -47,8 +47,7 @@ public sealed class ListDealsValidator : AbstractValidator<ListDealsQuery>
 
     public ListDealsValidator()
     {
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 500).WithMessage("Page size is between 1 and 500.");
-        RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0).WithMessage("Page index starts at 0.");
+        this.RuleForPaging(maxPageSize: 500);
         RuleFor(q => q.SortBy).Must(s => s is null || SortFields.Contains(s))
             .WithMessage($"Sort by one of: {string.Join(", ", SortFields)}.");
         RuleFor(q => q.Filter.AmountMax).Must((q, max) => max is null || q.Filter.AmountMin is null || max >= q.Filter.AmountMin)

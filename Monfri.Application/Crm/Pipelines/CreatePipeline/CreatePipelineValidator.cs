@@ -10,6 +10,6 @@ public sealed class CreatePipelineValidator : AbstractValidator<CreatePipelineCo
             .MaximumLength(100).WithMessage("A pipeline name has at most 100 characters.");
         RuleFor(c => c.Stages).NotEmpty().WithMessage("A pipeline needs at least one open stage.")
             .Must(s => s.Count <= 30).WithMessage("A pipeline has at most 30 open stages.");
-        RuleForEach(c => c.Stages).SetValidator(new StageInputValidator());
+        RuleForEach(c => c.Stages).NotNull().WithMessage("A stage cannot be null.").SetValidator(new StageInputValidator());
     }
 }
