@@ -61,6 +61,19 @@ public sealed class ListLayoutTests(ListLayoutAppFixture fixture) : IClassFixtur
 
     private static Task<string> ClipboardAsync(IPage page) => page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
 
+    /// <summary>The clipboard once a copy has landed: the button asks the server, which asks the browser to copy.</summary>
+    private static async Task<string> CopiedAsync(IPage page, Func<string, bool> landed)
+    {
+        var text = await ClipboardAsync(page);
+        for (var attempt = 0; attempt < 100 && !landed(text); attempt++)
+        {
+            await Task.Delay(100);
+            text = await ClipboardAsync(page);
+        }
+
+        return text;
+    }
+
     [Fact]
     public async Task The_deals_list_totals_every_deal_the_filter_matches_not_just_the_page()
     {
@@ -129,20 +142,18 @@ public sealed class ListLayoutTests(ListLayoutAppFixture fixture) : IClassFixtur
         var row = page.Locator("[data-testid=sources-table] tbody tr", new PageLocatorOptions { HasText = ListLayoutAppFixture.WriteKey });
 
         await row.Locator("[data-testid=copy-write-key]").ClickAsync();
-        Assert.Equal(ListLayoutAppFixture.WriteKey, await ClipboardAsync(page));
+        Assert.Equal(ListLayoutAppFixture.WriteKey, await CopiedAsync(page, c => c == ListLayoutAppFixture.WriteKey));
         // Copying does not also open the row.
         await Assertions.Expect(page.Locator("[data-testid=source-form]")).ToHaveCountAsync(0);
 
         await row.Locator("td").First.ClickAsync();
         var snippet = await page.Locator("[data-testid=snippet]").InnerTextAsync();
         await page.Locator("[data-testid=copy-snippet]").ClickAsync();
-        var copied = await ClipboardAsync(page);
+        var copied = await CopiedAsync(page, c => c != ListLayoutAppFixture.WriteKey);
         Assert.Equal(snippet.Trim(), copied.Trim());
         Assert.Contains(ListLayoutAppFixture.WriteKey, copied, StringComparison.Ordinal);
 
-        var sourceId = (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/sources")).EnumerateArray()
-            .First(s => s.GetProperty("writeKey").GetString() == ListLayoutAppFixture.WriteKey).GetProperty("id").GetGuid();
-        await BrowserFixture.GotoAsync(page, $"/settings/sources/{sourceId}/debugger");
+        await row.Locator("a:has-text('Debugger')").ClickAsync();
         await page.Locator("[data-testid=debugger-table]").WaitForAsync();
         await SendAsync(new
         {
@@ -155,7 +166,7 @@ public sealed class ListLayoutTests(ListLayoutAppFixture fixture) : IClassFixtur
         var text = await payload.InnerTextAsync();
         Assert.Contains("\n  ", text, StringComparison.Ordinal);
         await page.Locator("[data-testid=copy-payload]").ClickAsync();
-        var json = await ClipboardAsync(page);
+        var json = await CopiedAsync(page, c => c.StartsWith('{'));
         Assert.Equal("Debugged Order", JsonDocument.Parse(json).RootElement.GetProperty("event").GetString());
         Assert.Equal(text.Trim(), json.Trim());
     }
