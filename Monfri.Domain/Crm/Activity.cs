@@ -69,8 +69,12 @@ public sealed class Activity : Entity
         PersonId = details.PersonId;
         CompanyId = details.CompanyId;
         DealId = details.DealId;
-        OccurredAt = details.OccurredAt ?? (Type == ActivityType.Task ? details.DueAt ?? now : now);
-        DueAt = Type == ActivityType.Task ? details.DueAt : null;
+        // Kept in UTC: a time entered on the user's clock arrives with their offset (+01:00), which PostgreSQL's
+        // timestamptz refuses to be written with (issue #11: every task due date typed in Berlin failed to save).
+        var occurredAt = details.OccurredAt?.ToUniversalTime();
+        var dueAt = details.DueAt?.ToUniversalTime();
+        OccurredAt = occurredAt ?? (Type == ActivityType.Task ? dueAt ?? now : now);
+        DueAt = Type == ActivityType.Task ? dueAt : null;
         AssigneeId = Type == ActivityType.Task ? details.AssigneeId : null;
         if (DueAt is not null && RemindedAt is not null && DueAt > now)
         {

@@ -6,7 +6,7 @@ namespace Monfri.TestSupport;
 /// Headless system Chromium driven by Playwright (never a downloaded browser). One per test class;
 /// each test opens its own context, so cookies never leak between tests.
 /// </summary>
-public sealed class BrowserFixture : IAsyncDisposable
+public sealed class BrowserFixture(string? language = null) : IAsyncDisposable
 {
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -26,9 +26,25 @@ public sealed class BrowserFixture : IAsyncDisposable
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                .. language is null ? Array.Empty<string>() : [$"--lang={language}"]],
+            // A context's Locale changes navigator.language and Intl, not the layout of the browser's own date and
+            // time controls: those follow the browser's language, which Chromium on Linux reads from the environment.
+            Env = language is null ? null : EnvironmentWithLanguage(language),
         });
         return _browser;
+    }
+
+    private static Dictionary<string, string> EnvironmentWithLanguage(string language)
+    {
+        // Playwright replaces the browser's whole environment with this one, so it starts from ours.
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        var posix = language.Replace('-', '_');
+        environment["LANGUAGE"] = posix;
+        environment["LANG"] = $"{posix}.UTF-8";
+        environment["LC_ALL"] = $"{posix}.UTF-8";
+        return environment;
     }
 
     public async Task<IPage> NewPageAsync(string baseUrl)

@@ -12,7 +12,7 @@ public sealed class DealFormModel
     public string Name { get; set; } = "";
     public decimal? Amount { get; set; }
     public string Currency { get; set; } = "";
-    public DateTime? CloseDate { get; set; }
+    public DateOnly? CloseDate { get; set; }
     public Guid? OwnerId { get; set; }
     public DealLink? Company { get; set; }
     public List<DealLink> Contacts { get; set; } = [];
@@ -26,7 +26,7 @@ public sealed class DealFormModel
         Name = deal.Name,
         Amount = deal.Amount,
         Currency = deal.Currency,
-        CloseDate = deal.CloseDate?.ToDateTime(TimeOnly.MinValue),
+        CloseDate = deal.CloseDate,
         OwnerId = deal.Owner?.Id,
         Company = deal.Company,
         Contacts = [.. deal.Contacts],
@@ -43,7 +43,7 @@ public sealed class DealFormModel
         Name = Name,
         Amount = Amount,
         Currency = Currency,
-        CloseDate = CloseDate is { } date ? DateOnly.FromDateTime(date) : null,
+        CloseDate = CloseDate,
         OwnerId = OwnerId,
         CompanyId = Company?.Id,
         ContactIds = Contacts.Select(c => c.Id).ToList(),

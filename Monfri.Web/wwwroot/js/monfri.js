@@ -8,7 +8,21 @@ window.monfri = {
     },
     set(dark) { localStorage.setItem("monfri.theme", dark ? "dark" : "light"); },
   },
-  copy(text) { return navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.resolve(); },
+  // Resolves true when the text is on the clipboard. Plain http on a LAN address has no navigator.clipboard (not a
+  // secure context), so a hidden selection with the copy command is the fallback there.
+  async copy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try { await navigator.clipboard.writeText(text); return true; } catch { /* refused: try the fallback */ }
+    }
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { return document.execCommand("copy"); } catch { return false; } finally { area.remove(); }
+  },
   // The browser's time zone, so "today" and times shown are the user's own (IANA id, or an offset).
   timeZone() {
     const id = Intl.DateTimeFormat().resolvedOptions().timeZone;
