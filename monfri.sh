@@ -73,6 +73,9 @@ ensure_chromium() {
   [ -x /usr/bin/chromium ] || apt_install chromium fonts-liberation
   # Ubuntu ships chromium only as a snap wrapper, which does not work in containers/CI.
   [ -x /usr/bin/chromium ] || { echo "/usr/bin/chromium missing after install" >&2; exit 1; }
+  # Debian's chromium carries only en-US; the date-input tests run the browser in German, whose date controls
+  # order their fields from the language pack (without it a typed 31.03.2027 lands as a US date).
+  [ -f /usr/lib/chromium/locales/de.pak ] || apt_install chromium-l10n
   export MONFRI_CHROMIUM=/usr/bin/chromium
 }
 
