@@ -10,6 +10,7 @@ using Monfri.Application.Privacy;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 using Monfri.Domain.Privacy;
+using Monfri.Infrastructure.Ingestion;
 using Monfri.Infrastructure.Persistence;
 using Npgsql;
 
@@ -31,6 +32,7 @@ public sealed record DemoHistoryReport(int Events, int Requests, TimeSpan Append
 /// </summary>
 public sealed class DemoHistoryLoader(
     IIngestIntake intake,
+    EventPartitions partitions,
     NpgsqlDataSource dataSource,
     IDbContextFactory<MonfriDbContext> dbFactory,
     IPrivacyRequestStore privacy,
@@ -79,6 +81,9 @@ public sealed class DemoHistoryLoader(
         }
 
         var watch = Stopwatch.StartNew();
+        // The history's months up front: the first claims then create none (maintenance makes only the months around now).
+        var months = Enumerable.Range(0, (int)DemoHistory.Window.TotalDays + 1).Select(d => EventPartitions.MonthOf(pending.Now - TimeSpan.FromDays(d)));
+        await partitions.EnsureAsync(months, cancellationToken);
         var (events, requests) = (0, 0);
         foreach (var request in DemoHistory.Generate(pending.People, options.Value.History.Visitors, pending.Now))
         {
