@@ -170,7 +170,9 @@ internal sealed class DemoHistory
         else
         {
             active = VisitStart(_start, _start + TimeSpan.FromDays(45), visitor.Location);
-            var page = Visit(visitor, _random.Double() < 0.5 ? DemoSite.Newsletter : DemoSite.Direct, active, intent: 0.5, endsWithSignUp: false);
+            // Their first visit in the window comes mostly through the channel that brought them (a partner's link, the
+            // newsletter, an ad), so first touch and attribution differ between won and lost deals for them too.
+            var page = Visit(visitor, _random.Double() < 0.6 ? channel : DemoSite.Direct, active, intent: 0.5, endsWithSignUp: false);
             visitor.UserId = userId;
             Identify(visitor, person, page, active + TimeSpan.FromSeconds(20));
             active += TimeSpan.FromHours(1);
@@ -232,11 +234,9 @@ internal sealed class DemoHistory
         var page = PageView(shared, DemoSite.AppPages[0], null, null, at);
         Identify(shared, owner, page, at + TimeSpan.FromSeconds(5));
         Use(shared, at + TimeSpan.FromMinutes(2));
-        at = _now - TimeSpan.FromDays(2);
+        // The colleague signs in on the same browser (no reset of its anonymous id): one refused link, then they leave.
         shared.UserId = DemoSite.UserIdOf(guest.Email);
-        page = PageView(shared, DemoSite.AppPages[0], null, null, at);
-        Identify(shared, guest, page, at + TimeSpan.FromSeconds(5));
-        Use(shared, at + TimeSpan.FromMinutes(2));
+        Identify(shared, guest, new DemoPageView(DemoSite.AppPages[0].Path, DemoSite.AppPages[0].Title, "", null), _now - TimeSpan.FromDays(2));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Monfri.Application.Cdp.Collection;
 using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Demo;
 using Monfri.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Monfri.Application.Tests.Demo;
@@ -66,7 +67,7 @@ public sealed class DemoHistoryTests(DemoHistoryTests.HistoryWorkspace workspace
 
         // Every event was stored by the workers, at its own (historic) time.
         Assert.Equal((long)report.Events, await ScalarAsync<long>(connection, "SELECT count(*) FROM cdp_events"));
-        Assert.True(await ScalarAsync<DateTimeOffset>(connection, "SELECT min(\"timestamp\") FROM cdp_events") < workspace.SeededAt - TimeSpan.FromDays(80));
+        Assert.True(await ScalarAsync<DateTime>(connection, "SELECT min(\"timestamp\") FROM cdp_events") < (HistoryWorkspace.SeededAt - TimeSpan.FromDays(80)).UtcDateTime);
 
         // No demo contact was merged away: identifies and server events found the contacts the CRM demo created.
         Assert.Equal(DemoContent.ContactCount, await ScalarAsync<long>(connection, "SELECT count(*) FROM people WHERE is_contact AND email IS NOT NULL"));
@@ -98,12 +99,13 @@ public sealed class DemoHistoryTests(DemoHistoryTests.HistoryWorkspace workspace
         Assert.True(await ScalarAsync<long>(connection,
             "SELECT count(*) FROM cdp_trait_values v JOIN cdp_computed_traits t ON t.id = v.trait_id WHERE t.key = 'page_views_30d' AND v.number_value > 0") > 1000);
 
-        // The identity edge cases: a refused link on a shared computer, a contact on two devices, a suppressed person.
+        // The identity edge cases: a refused link on a shared computer, a contact who browsed anonymously on two devices
+        // (merged into one by the later identifies), a suppressed person.
         Assert.True(await ScalarAsync<long>(connection, "SELECT count(*) FROM cdp_profile_merges WHERE outcome = 'Refused'") >= 1);
         Assert.True(await ScalarAsync<long>(connection,
             """
-            SELECT count(*) FROM (SELECT i.person_id FROM cdp_identities i JOIN people p ON p.id = i.person_id AND p.is_contact
-                                  WHERE i.type = 'anonymous_id' GROUP BY i.person_id HAVING count(*) >= 3) s
+            SELECT count(*) FROM (SELECT e.person_id FROM cdp_events e JOIN people p ON p.id = e.person_id AND p.is_contact
+                                  WHERE e.user_id IS NULL GROUP BY e.person_id HAVING count(DISTINCT e.anonymous_id) >= 2) s
             """) >= 1);
         Assert.Equal(1L, await ScalarAsync<long>(connection, "SELECT count(*) FROM privacy_requests WHERE kind = 'Suppress'"));
     }
@@ -132,7 +134,7 @@ public sealed class DemoHistoryTests(DemoHistoryTests.HistoryWorkspace workspace
     [Fact]
     public async Task The_same_seed_gives_every_demo_the_same_history()
     {
-        await using var again = await MonfriServices.StartAsync("demohistory2", HistoryWorkspace.Settings);
+        await using var again = await MonfriServices.StartAsync("demohistory2", HistoryWorkspace.Settings, configureServices: HistoryWorkspace.SeededAtTheSameInstant);
         await again.Get<DemoDataSeeder>().SeedAsync(CancellationToken.None);
         var report = await again.Get<DemoHistoryLoader>().Completion.WaitAsync(TimeSpan.FromMinutes(5));
 
@@ -181,14 +183,19 @@ public sealed class DemoHistoryTests(DemoHistoryTests.HistoryWorkspace workspace
     {
         public static readonly Dictionary<string, string?> Settings = new() { ["Monfri:Demo:History:Visitors"] = "3000" };
 
+        /// <summary>The demo's "now" for both starts: the history is laid out from it (days, weekends, hours of the day).</summary>
+        public static readonly DateTimeOffset SeededAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
         public MonfriServices App { get; private set; } = null!;
         public DemoHistoryReport Report { get; private set; } = null!;
-        public DateTimeOffset SeededAt { get; private set; }
+
+        /// <summary>The seeder sees <see cref="SeededAt"/>; the rest of Monfri (workers, intake) keeps the real clock.</summary>
+        public static void SeededAtTheSameInstant(IServiceCollection services) =>
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DemoDataSeeder>(sp, (TimeProvider)new FixedClock(SeededAt)));
 
         public async Task InitializeAsync()
         {
-            App = await MonfriServices.StartAsync("demohistory", Settings);
-            SeededAt = DateTimeOffset.UtcNow;
+            App = await MonfriServices.StartAsync("demohistory", Settings, configureServices: SeededAtTheSameInstant);
             await App.Get<DemoDataSeeder>().SeedAsync(CancellationToken.None);
             Report = (await App.Get<DemoHistoryLoader>().Completion.WaitAsync(TimeSpan.FromMinutes(5)))!;
             // The suppression is queued once the history is processed; its worker completes it.
@@ -201,5 +208,10 @@ public sealed class DemoHistoryTests(DemoHistoryTests.HistoryWorkspace workspace
         }
 
         public async Task DisposeAsync() => await App.DisposeAsync();
+
+        private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+        {
+            public override DateTimeOffset GetUtcNow() => now;
+        }
     }
 }
