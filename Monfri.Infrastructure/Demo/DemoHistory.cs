@@ -104,8 +104,8 @@ internal sealed class DemoHistory
     {
         public static EdgeCases Of(IReadOnlyList<DemoPerson> people, DateTimeOffset start)
         {
-            var recent = Enumerable.Range(0, people.Count).Where(i => people[i].CreatedAt > start + TimeSpan.FromDays(20)).ToList();
-            var older = Enumerable.Range(0, people.Count).Where(i => people[i].CreatedAt < start).ToList();
+            var recent = Enumerable.Range(0, people.Count).Where(i => SignedUpAt(people[i]) > start + TimeSpan.FromDays(20)).ToList();
+            var older = Enumerable.Range(0, people.Count).Where(i => SignedUpAt(people[i]) < start).ToList();
             return new(recent.Count > 0 ? recent[0] : -1, older.Count > 2 ? older[1] : -1, older.Count > 2 ? older[2] : -1);
         }
     }
@@ -139,12 +139,12 @@ internal sealed class DemoHistory
         var userId = DemoSite.UserIdOf(person.Email);
         var visitor = NewVisitor();
         var channel = ChannelOf(person);
-        var signedUpInWindow = person.CreatedAt > _start + TimeSpan.FromHours(1);
+        var signUp = SignedUpAt(person);
+        var signedUpInWindow = signUp > _start + TimeSpan.FromHours(1);
         DemoVisitor? phone = null;
         DateTimeOffset active;
         if (signedUpInWindow)
         {
-            var signUp = person.CreatedAt;
             var visits = _random.Int(1, 3);
             var from = Max(_start, signUp - TimeSpan.FromDays(21));
             var times = Enumerable.Range(0, visits).Select(_ => Between(from, signUp - TimeSpan.FromHours(1))).Order().ToList();
@@ -201,7 +201,7 @@ internal sealed class DemoHistory
         {
             // Monthly invoices since they became a customer (or since the window opened).
             var amount = person.Deals.Where(d => d.Status == DealStatus.Won).Select(d => Math.Round(d.Amount / 12m, 2)).DefaultIfEmpty(_random.ArrayElement([49m, 149m, 490m])).First();
-            for (var at = Max(_start, person.CreatedAt) + TimeSpan.FromDays(_random.Double(1, 28)); at < _now; at += TimeSpan.FromDays(30))
+            for (var at = Max(_start, signUp) + TimeSpan.FromDays(_random.Double(1, 28)); at < _now; at += TimeSpan.FromDays(30))
             {
                 Server("Invoice Paid", person, at, [new("invoice_id", $"inv_{_random.Replace("########")}"), new("amount", amount), new("currency", "EUR")]);
             }
@@ -224,6 +224,13 @@ internal sealed class DemoHistory
             Server("Subscription Started", person, at + TimeSpan.FromSeconds(1), [new("plan", plan), new("revenue", deal.Amount), new("billing", "annual")]);
         }
     }
+
+    /// <summary>
+    /// When the person signed up: when the CRM created them, or earlier when a deal about them was opened before that
+    /// (the CRM demo opens deals regardless of when a contact was entered) — nobody orders before signing up.
+    /// </summary>
+    internal static DateTimeOffset SignedUpAt(DemoPerson person) =>
+        person.Deals.Count == 0 ? person.CreatedAt : Min(person.CreatedAt, person.Deals.Min(d => d.CreatedAt) - TimeSpan.FromDays(3));
 
     /// <summary>Two existing customers on one shared office computer: the second one's identify there is refused.</summary>
     private void SharedComputer(DemoPerson owner, DemoPerson guest)

@@ -161,7 +161,7 @@ public sealed class DemoHistoryLoader(
 
     /// <summary>The demo's suppressed person: a fixed contact (the fourth who signed up before the 90 days), so every demo has the same one.</summary>
     internal static DemoPerson? SuppressedPerson(IReadOnlyList<DemoPerson> people, DateTimeOffset now) =>
-        people.Where(p => p.CreatedAt < now - DemoHistory.Window).Skip(3).FirstOrDefault();
+        people.Where(p => DemoHistory.SignedUpAt(p) < now - DemoHistory.Window).Skip(3).FirstOrDefault();
 
     private sealed record Pending(IReadOnlyList<DemoPerson> People, Guid WebsiteId, Guid BackendId, DateTimeOffset Now);
 }

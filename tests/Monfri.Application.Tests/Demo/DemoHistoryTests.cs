@@ -87,6 +87,14 @@ public sealed class DemoHistoryTests(DemoHistoryTests.HistoryWorkspace workspace
             """);
         Assert.True(withHistoryBeforeSignUp > 100, $"{withHistoryBeforeSignUp} contacts with anonymous history");
 
+        // Nobody orders before signing up, even when the CRM opened their deal before it entered the contact.
+        Assert.Equal(0L, await ScalarAsync<long>(connection,
+            """
+            SELECT count(*) FROM cdp_events o
+            WHERE o.event = 'Order Completed'
+              AND o."timestamp" < (SELECT min(s."timestamp") FROM cdp_events s WHERE s.person_id = o.person_id AND s.event = 'Signed Up')
+            """));
+
         // Most visitors never sign up: anonymous profiles far outnumber contacts.
         Assert.True(await ScalarAsync<long>(connection, "SELECT count(*) FROM people WHERE NOT is_contact") > 1000);
 
