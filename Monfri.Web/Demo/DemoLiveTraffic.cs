@@ -102,16 +102,18 @@ public sealed class DemoLiveTraffic(
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var now = clock.GetUtcNow();
-            // Whatever was owed before a long pause is forgotten: the generator keeps a rate, it does not catch up.
-            owed = Math.Min(owed + rate * (now - last).TotalSeconds, Math.Max(1, rate));
+            // A slow answer (a busy machine) is made up within a few seconds; whatever was owed before a longer pause is
+            // forgotten: the generator keeps a rate, it does not flood the intake to catch up.
+            owed = Math.Min(owed + rate * (now - last).TotalSeconds, Math.Max(1, rate * 5));
             last = now;
             var count = (int)owed;
             if (count > 0)
             {
                 owed -= count;
                 var batch = visitors.Next(count, now);
-                await SendAsync(http, website, batch.Website, batch.WebsiteEvents, stoppingToken);
-                await SendAsync(http, backend, batch.Backend, batch.BackendEvents, stoppingToken);
+                await Task.WhenAll(
+                    SendAsync(http, website, batch.Website, batch.WebsiteEvents, stoppingToken),
+                    SendAsync(http, backend, batch.Backend, batch.BackendEvents, stoppingToken));
             }
 
             if (now >= nextMove)
@@ -173,7 +175,7 @@ public sealed class DemoLiveTraffic(
             var movable = open.Take(open.Count - 1).Select(s => s.Id).ToList();
             var candidates = await db.Deals.AsNoTracking()
                 .Where(d => d.PipelineId == pipeline.Id && d.Status == DealStatus.Open && d.OwnerId != null && reps.Contains(d.OwnerId.Value) && movable.Contains(d.StageId))
-                .Select(d => new { d.Id, d.StageId, d.Version, d.OwnerId }).Take(200).ToListAsync(cancellationToken);
+                .OrderBy(d => d.Id).Select(d => new { d.Id, d.StageId, d.Version, d.OwnerId }).Take(200).ToListAsync(cancellationToken);
             if (candidates.Count == 0)
             {
                 return;
