@@ -83,6 +83,19 @@ public sealed class DemoLiveTrafficTests(DemoAppFixture fixture) : IClassFixture
         var from = new DateTimeOffset(await ScalarAsync<DateTime>(connection, "SELECT now()"), TimeSpan.Zero);
         var window = TimeSpan.FromSeconds(20);
         await Task.Delay(window + TimeSpan.FromSeconds(5));
+        // The workers claim in arrival order: the window's events are stored once the history ahead of them is.
+        for (var i = 0; i < 600; i++)
+        {
+            await using var pending = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM cdp_intake WHERE failed_at IS NULL AND received_at < $1)", connection);
+            pending.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from + window + TimeSpan.FromSeconds(5) });
+            if (!(bool)(await pending.ExecuteScalarAsync())!)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
 
         // Sent in the window (the history still being appended is received now too, but happened before the start),
         // through the collection API from the demo sources, in the SDKs' shapes.
