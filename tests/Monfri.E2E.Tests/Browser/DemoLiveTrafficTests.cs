@@ -111,6 +111,7 @@ public sealed class DemoLiveTrafficTests(DemoAppFixture fixture) : IClassFixture
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         var (events, sdkShaped) = (reader.GetInt64(0), reader.GetInt64(1));
+        await reader.DisposeAsync();
 
         var expected = DemoAppFixture.Rate * window.TotalSeconds;
         // A few events of the suppressed person are dropped by design; the rest arrive at the configured rate.
