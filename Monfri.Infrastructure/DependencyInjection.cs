@@ -68,6 +68,9 @@ public static class DependencyInjection
         services.AddSingleton<IdentitySeeder>();
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
         services.AddSingleton<DemoDataSeeder>();
+        services.AddSingleton<DemoWorkspace>();
+        services.AddSingleton<DemoHistoryLoader>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DemoHistoryLoader>());
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
 
         services.AddLiveFeed(configuration);

@@ -35,6 +35,7 @@ public static class DependencyInjection
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<CircuitReconnects>());
         services.AddProblemDetails();
         services.AddSingleton<CollectHandler>();
+        services.AddHostedService<Demo.DemoLiveTraffic>();
         services.AddExceptionHandler<BadRequestProblemHandler>();
         // Binding failures throw (then become ProblemDetails) instead of answering an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -13,6 +13,12 @@ internal sealed record DemoTeam(Guid[] Managers, Guid[] Sales, Guid[] Marketing)
 /// <summary>The custom fields the demo fills; null when the workspace already uses that key for another kind of field.</summary>
 internal sealed record DemoFields(CustomFieldDefinition? ContractTier, CustomFieldDefinition? Arr, CustomFieldDefinition? Source);
 
+/// <summary>A demo contact as the event history sees them: who, since when, and how their deals went.</summary>
+internal sealed record DemoPerson(string Email, string FirstName, string LastName, DateTimeOffset CreatedAt, string? Company, string LifecycleStage, IReadOnlyList<DemoDealOutcome> Deals);
+
+/// <summary>One deal a contact is on; <see cref="FirstContact"/> is the one who orders when it is won.</summary>
+internal sealed record DemoDealOutcome(DealStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, decimal Amount, bool Partner, bool FirstContact);
+
 /// <summary>
 /// The demo workspace, generated in memory through the domain's own methods (so every rule holds: stage
 /// histories come from <see cref="Deal.MoveToStage"/>) from one fixed seed, so every first start shows the
@@ -141,6 +147,20 @@ internal sealed class DemoContent
     public IEnumerable<Person> Contacts => _contacts.Select(c => c.Person);
     public IEnumerable<Deal> Deals => _deals.Select(d => d.Deal);
     public IReadOnlyList<Activity> Activities => _activities;
+
+    /// <summary>The contacts as the event history needs them (in generation order, so the history follows from the seed too).</summary>
+    public IReadOnlyList<DemoPerson> People
+    {
+        get
+        {
+            var deals = _deals.SelectMany(d => d.Contacts.Select((c, i) => (c, Outcome: new DemoDealOutcome(
+                    d.Deal.Status, d.Deal.CreatedAt, d.Deal.ClosedAt, d.Deal.Amount ?? 0m, d.Partner, i == 0))))
+                .ToLookup(x => x.c, x => x.Outcome);
+            return _contacts.Select(c => new DemoPerson(
+                c.Person.Email!, c.Person.FirstName ?? "", c.Person.LastName ?? "", c.Person.CreatedAt, c.Company?.Company.Name,
+                c.Details.LifecycleStage, [.. deals[c]])).ToList();
+        }
+    }
 
     public static DemoContent Generate(DemoTeam team, Pipeline salesPipeline, Pipeline partnerships, DemoFields fields, IEnumerable<string> takenDomains, DateTimeOffset now)
     {
@@ -305,7 +325,7 @@ internal sealed class DemoContent
             deal.MoveToStage(path[i], NextPosition(path[i]), owner, times[i - 1], lostReason);
         }
 
-        _deals.Add(new DemoDeal(deal, company, [.. contacts]));
+        _deals.Add(new DemoDeal(deal, company, [.. contacts], partner));
         foreach (var contact in contacts)
         {
             // People on a deal have moved on in their lifecycle: opportunities while open, customers once won.
@@ -594,5 +614,5 @@ internal sealed class DemoContent
         }
     }
 
-    private sealed record DemoDeal(Deal Deal, DemoCompany Company, List<DemoContact> Contacts);
+    private sealed record DemoDeal(Deal Deal, DemoCompany Company, List<DemoContact> Contacts, bool Partner);
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monfri.Application.Common.Security;
+using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Persistence;
@@ -18,6 +19,8 @@ public sealed class DemoDataSeeder(
     IIdentityService identity,
     IDbContextFactory<MonfriDbContext> dbFactory,
     IOptions<DemoOptions> options,
+    DemoWorkspace workspace,
+    DemoHistoryLoader history,
     TimeProvider clock,
     ILogger<DemoDataSeeder> logger)
 {
@@ -25,6 +28,8 @@ public sealed class DemoDataSeeder(
     public const string EmailDomain = "demo.monfri.local";
     public const string SalesPipelineName = "Sales pipeline";
     public const string PartnershipsPipelineName = "Partnerships";
+    public const string WebsiteSourceName = DemoSite.WebsiteSourceName;
+    public const string BackendSourceName = DemoSite.BackendSourceName;
 
     // The migration lock ("monfri" in ASCII) plus one: seeding must not wait for, or block, migrations elsewhere.
     private const long SeedLockKey = 0x6D6F6E667269 + 1;
@@ -39,6 +44,7 @@ public sealed class DemoDataSeeder(
     {
         if (!options.Value.Enabled)
         {
+            history.Skip();
             return DemoReport.None;
         }
 
@@ -54,13 +60,20 @@ public sealed class DemoDataSeeder(
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SeedLockKey})", cancellationToken);
         if (await db.People.AnyAsync(p => p.IsContact, cancellationToken))
         {
-            return new DemoReport(false, await SignInsAsync(db, cancellationToken), TimeSpan.Zero);
+            // A demo from an earlier start keeps its live traffic; a workspace that was never a demo gets none.
+            workspace.IsActive = await db.Sources.AnyAsync(s => s.Name == DemoSite.WebsiteSourceName, cancellationToken);
+            history.Skip();
+            return new DemoReport(false, await SignInsAsync(db, cancellationToken), TimeSpan.Zero) { IsDemo = workspace.IsActive };
         }
+
+        var noEventsYet = !await db.People.AnyAsync(cancellationToken);
 
         var now = clock.GetUtcNow();
         var team = await EnsureTeamAsync(db, cancellationToken);
         var (salesPipeline, partnerships) = await EnsurePipelinesAsync(db, now, cancellationToken);
         var fields = await EnsureCustomFieldsAsync(db, now, cancellationToken);
+        var sources = await EnsureSourcesAsync(db, now, cancellationToken);
+        await EnsureComputedTraitsAsync(db, now, noEventsYet, cancellationToken);
         var domains = await db.Companies.Where(c => c.Domain != null).Select(c => c.Domain!).ToListAsync(cancellationToken);
         await SaveAsync(db, cancellationToken);
 
@@ -71,12 +84,68 @@ public sealed class DemoDataSeeder(
         await InsertAsync(db, content.Deals, cancellationToken);
         await InsertAsync(db, content.Activities, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        workspace.IsActive = true;
+        // The events go through the intake in the background: the app serves pages while the workers process them.
+        history.Schedule(content.People, sources.Website, sources.Backend, now);
 
         logger.LogInformation(
             "Seeded the demo workspace in {Elapsed:0.0} s (generated in {Generated:0.0} s): {Companies} companies, {Contacts} contacts, {Deals} deals, {Activities} activities",
             watch.Elapsed.TotalSeconds, generated.TotalSeconds, content.Companies.Count(), content.Contacts.Count(), content.Deals.Count(), content.Activities.Count);
-        return new DemoReport(true, await SignInsAsync(db, cancellationToken), watch.Elapsed);
+        return new DemoReport(true, await SignInsAsync(db, cancellationToken), watch.Elapsed) { IsDemo = true };
     }
+
+    /// <summary>The demo website (browser SDK) and backend (server SDK) whose events the history and the live traffic send.</summary>
+    private static async Task<(Guid Website, Guid Backend)> EnsureSourcesAsync(MonfriDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var existing = await db.Sources.AsNoTracking().Where(s => s.Name == DemoSite.WebsiteSourceName || s.Name == DemoSite.BackendSourceName)
+            .ToDictionaryAsync(s => s.Name, s => s.Id, cancellationToken);
+
+        Guid Ensure(string name, SourceKind kind)
+        {
+            if (existing.TryGetValue(name, out var id))
+            {
+                return id;
+            }
+
+            var source = Source.Create(name, kind, [], now - TimeSpan.FromDays(120));
+            db.Sources.Add(source);
+            return source.Id;
+        }
+
+        return (Ensure(DemoSite.WebsiteSourceName, SourceKind.Website), Ensure(DemoSite.BackendSourceName, SourceKind.Server));
+    }
+
+    /// <summary>
+    /// A few computed traits, so profiles and the contacts list show them from the first minute. Defined before any
+    /// event arrives, they are computed live as the history is processed: nothing to backfill (unless the workspace
+    /// already held anonymous events, which then are).
+    /// </summary>
+    private static async Task EnsureComputedTraitsAsync(MonfriDbContext db, DateTimeOffset now, bool noEventsYet, CancellationToken cancellationToken)
+    {
+        var keys = await db.ComputedTraits.Select(t => t.Key).ToListAsync(cancellationToken);
+        foreach (var (key, name, definition) in DemoTraits)
+        {
+            if (keys.Contains(key))
+            {
+                continue;
+            }
+
+            var trait = ComputedTrait.Create(key, name, definition, now);
+            if (noEventsYet)
+            {
+                trait.MarkReady(now);
+            }
+
+            db.ComputedTraits.Add(trait);
+        }
+    }
+
+    public static IReadOnlyList<(string Key, string Name, TraitDefinition Definition)> DemoTraits { get; } =
+    [
+        ("page_views_30d", "Page views (30 days)", new TraitDefinition(TraitKind.EventCount, "page", null, null, null, null, 30)),
+        ("lifetime_revenue", "Lifetime revenue", new TraitDefinition(TraitKind.Sum, "track", "Order Completed", null, null, "revenue", null)),
+        ("favourite_feature", "Favourite feature", new TraitDefinition(TraitKind.MostFrequent, "track", "Feature Used", null, null, "feature", 90)),
+    ];
 
     /// <summary>Creates the demo users that are missing (a start that died after creating some finds them).</summary>
     private async Task<DemoTeam> EnsureTeamAsync(MonfriDbContext db, CancellationToken cancellationToken)

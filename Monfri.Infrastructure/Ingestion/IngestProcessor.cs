@@ -96,6 +96,10 @@ public sealed class IngestProcessor(
             return (0, 0);
         }
 
+        // Partitions are created on another connection, and creating one waits for every transaction that has
+        // touched cdp_events: so before this claim touches it (a merge moves events) or holds a lock another claim
+        // may wait for (identities) — else the two wait for each other unseen, until the command timeout.
+        await partitions.EnsureAsync(claimed.Select(e => EventPartitions.MonthOf(e.Timestamp)), cancellationToken);
         var events = Deduplicate(claimed);
         events = await FreshAsync(connection, events, cancellationToken);
         events = await suppressions.FilterAsync(connection, events, cancellationToken);
@@ -118,8 +122,6 @@ public sealed class IngestProcessor(
 
             await LockExistingPeopleAsync(connection, resolver.Plan, epoch, cancellationToken);
             await WritePlanAsync(connection, resolver.Plan, now, cancellationToken);
-            // Partitions are created on another connection: a DDL lock must not wait inside this transaction.
-            await partitions.EnsureAsync(stored.Select(e => EventPartitions.MonthOf(e.Timestamp)), cancellationToken);
             await CopyEventsAsync(connection, stored, cancellationToken);
             await UpdatePeopleAsync(connection, stored, resolver.Plan, now, cancellationToken);
             await CompanyLinks.ApplyAsync(connection, stored, now, cancellationToken);

@@ -87,6 +87,12 @@ public static class DatabaseStartup
             Console.WriteLine($"  Demo users (password {DemoDataSeeder.Password}): {string.Join(", ", demo.SignIns)} …");
         }
 
+        if (demo.IsDemo)
+        {
+            var root = url.TrimEnd('/');
+            Console.WriteLine($"  Where to look first: open Visitors to watch live traffic ({root}/visitors); Pipeline for the board ({root}/pipeline)");
+        }
+
         Console.WriteLine();
     }
 

@@ -64,6 +64,9 @@ public sealed class MonfriProcess : IAsyncDisposable
         start.Environment["Monfri__RateLimits__FailedSignInsPerHour"] = "100000";
         start.Environment["Monfri__RateLimits__ApiRequestsPerMinute"] = "10000000";
         start.Environment["Monfri__RateLimits__UnauthenticatedApiRequestsPerMinute"] = "100000";
+        // A test that turns the demo on gets its CRM data only, unless it asks for the event history or live traffic.
+        start.Environment["Monfri__Demo__History__Visitors"] = "0";
+        start.Environment["Monfri__Demo__LiveTraffic__EventsPerSecond"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in settings)

@@ -41,7 +41,13 @@ public sealed class MonfriServices : IAsyncDisposable
     {
         connectionString ??= await TestPostgres.CreateDatabaseAsync(hint);
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Monfri"] = connectionString })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Monfri"] = connectionString,
+                // Tests that need the demo's event history or live traffic turn them on; the rest stay fast.
+                ["Monfri:Demo:History:Visitors"] = "0",
+                ["Monfri:Demo:LiveTraffic:EventsPerSecond"] = "0",
+            })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection();
