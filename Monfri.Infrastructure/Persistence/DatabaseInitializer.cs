@@ -32,7 +32,9 @@ public sealed class DatabaseInitializer(
         await EnsureDatabaseExistsAsync(cancellationToken);
 
         await using var lockConnection = await OpenAsync(cancellationToken);
-        await using (var acquire = new NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", lockConnection))
+        // No command timeout: another process holding the lock is migrating or seeding (the demo takes tens of
+        // seconds on a busy machine), and waiting for it is the point; stopping the start still cancels the wait.
+        await using (var acquire = new NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", lockConnection) { CommandTimeout = 0 })
         {
             await acquire.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -33,6 +33,9 @@ public sealed class ImportTests(MonfriAppFixture fixture) : IClassFixture<Monfri
         // "Role at company" has no obvious field: map it to the job title by hand.
         await page.ClickAsync("[data-testid=import-preview] th:nth-child(4) .mud-select");
         await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Job title')");
+        // The server closes the list once it has taken the choice; starting before that (a busy machine) imports
+        // without the mapping.
+        await page.WaitForSelectorAsync(".mud-popover-open .mud-list-item", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
         await page.ClickAsync("[data-testid=start-import]");
 
         await page.WaitForSelectorAsync("[data-testid=import-status]:has-text('Done')", new PageWaitForSelectorOptions { Timeout = 30_000 });
