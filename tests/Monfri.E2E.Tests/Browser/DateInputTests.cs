@@ -201,6 +201,25 @@ public sealed class DateInputTests(MonfriAppFixture fixture) : IClassFixture<Mon
     [Theory]
     [InlineData("en-US", "America/New_York")]
     [InlineData("de-DE", "Europe/Berlin")]
+    public async Task A_close_date_typed_in_the_boards_quick_edit_is_stored_and_shown_on_the_card(string locale, string timeZone)
+    {
+        var dealId = await CreateDealAsync($"Board close {locale} {Guid.NewGuid():N}");
+        var pipelineId = (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines"))[0].GetProperty("id").GetGuid();
+        var page = await SignedInAdminAsync(locale, timeZone);
+        await BrowserFixture.GotoAsync(page, $"/pipeline/{pipelineId}");
+        var card = page.Locator($"[data-deal-id='{dealId}']");
+        await card.Locator("[data-testid=board-card-edit]").ClickAsync();
+
+        await TypeDateAsync(card.Locator("input[data-testid=board-edit-close-date]"), locale, new DateOnly(2027, 3, 31));
+        await Assertions.Expect(card.Locator("input[data-testid=board-edit-close-date]")).ToHaveValueAsync("2027-03-31");
+        await card.Locator("[data-testid=board-edit-save]").ClickAsync();
+        await Assertions.Expect(card.Locator("[title='Expected close date']")).ToHaveTextAsync("2027-03-31");
+        Assert.Equal("2027-03-31", await CloseDateAsync(dealId));
+    }
+
+    [Theory]
+    [InlineData("en-US", "America/New_York")]
+    [InlineData("de-DE", "Europe/Berlin")]
     public async Task A_typed_date_custom_field_is_stored_and_read_back(string locale, string timeZone)
     {
         var key = $"renewal_{Guid.NewGuid():N}"[..20];
