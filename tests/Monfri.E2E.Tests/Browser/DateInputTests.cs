@@ -207,7 +207,10 @@ public sealed class DateInputTests(MonfriAppFixture fixture) : IClassFixture<Mon
         var pipelineId = (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/pipelines"))[0].GetProperty("id").GetGuid();
         var page = await SignedInAdminAsync(locale, timeZone);
         await BrowserFixture.GotoAsync(page, $"/pipeline/{pipelineId}");
+        await page.WaitForSelectorAsync("[data-testid=board-live]:has-text('Live')");
         var card = page.Locator($"[data-deal-id='{dealId}']");
+        // The card's actions show on hover, as for a person with a mouse.
+        await card.HoverAsync();
         await card.Locator("[data-testid=board-card-edit]").ClickAsync();
 
         await TypeDateAsync(card.Locator("input[data-testid=board-edit-close-date]"), locale, new DateOnly(2027, 3, 31));
