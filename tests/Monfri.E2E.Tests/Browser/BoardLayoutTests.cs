@@ -25,6 +25,27 @@ public sealed class BoardLayoutTests(MonfriAppFixture fixture) : IClassFixture<M
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
+    /// <summary>
+    /// What the API reads of a deal once it shows <paramref name="expected"/> (or after 10 s): the board shows a move
+    /// as soon as it is made, and the server commits it a moment later.
+    /// </summary>
+    private async Task<string?> StoredAsync(Guid dealId, Func<JsonElement, string?> read, string expected)
+    {
+        string? value = null;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            value = read(await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/deals/{dealId}"));
+            if (value == expected)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return value;
+    }
+
     private async Task<IPage> OpenBoardAsync(Guid pipelineId, BrowserNewContextOptions options)
     {
         options.BaseURL = fixture.App.BaseUrl;
@@ -84,8 +105,7 @@ public sealed class BoardLayoutTests(MonfriAppFixture fixture) : IClassFixture<M
         // And a card from the bottom of the column still drops on Won.
         await last.DragToAsync(page.Locator("[data-testid=drop-won]"));
         await Assertions.Expect(last).ToHaveCountAsync(0);
-        var won = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/deals/{ids[^1]}");
-        Assert.Equal("Won", won.GetProperty("status").GetString());
+        Assert.Equal("Won", await StoredAsync(ids[^1], deal => deal.GetProperty("status").GetString(), "Won"));
     }
 
     [Fact]
@@ -114,8 +134,7 @@ public sealed class BoardLayoutTests(MonfriAppFixture fixture) : IClassFixture<M
         await page.Locator("[data-testid=move-to-stage][data-stage-name='Proposal']").TapAsync();
 
         await page.Locator($"[data-testid=board-column][data-stage-name='Proposal'] [data-deal-id='{dealId}']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
-        var moved = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/deals/{dealId}");
-        Assert.Equal("Proposal", moved.GetProperty("stage").GetProperty("name").GetString());
+        Assert.Equal("Proposal", await StoredAsync(dealId, deal => deal.GetProperty("stage").GetProperty("name").GetString(), "Proposal"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "monfri-board-phone.png") });
 
         // Lost asks why, as a drop on Lost does.
@@ -126,7 +145,6 @@ public sealed class BoardLayoutTests(MonfriAppFixture fixture) : IClassFixture<M
         await page.FillAsync("[data-testid=lost-reason]", "Went with a competitor");
         await page.Locator("[data-testid=confirm-lost]").TapAsync();
         await Assertions.Expect(page.Locator($"[data-deal-id='{dealId}']")).ToHaveCountAsync(0);
-        var lost = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/deals/{dealId}");
-        Assert.Equal("Lost", lost.GetProperty("status").GetString());
+        Assert.Equal("Lost", await StoredAsync(dealId, deal => deal.GetProperty("status").GetString(), "Lost"));
     }
 }
