@@ -103,9 +103,9 @@ public static partial class ImportBatch
 
         foreach (var row in rows)
         {
-            if (Misaligned(session, row) is { } misaligned)
+            if (Unreadable(session, row) is { } unreadable)
             {
-                Reject(result, job, row, misaligned);
+                Reject(result, job, row, unreadable);
                 continue;
             }
 

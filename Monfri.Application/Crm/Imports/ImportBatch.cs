@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
+using Monfri.Application.Common.Text;
 using Monfri.Application.Crm.Common;
 using Monfri.Application.Crm.Companies;
 using Monfri.Application.Crm.Contacts;
@@ -25,6 +26,7 @@ public sealed class ImportSession
         DealRules = dealRules;
         Job = job;
         HeaderCount = header.Count;
+        Header = header;
         OwnRecordsOnly = ownRecordsOnly;
         _users = users;
         ContactRules = contactRules;
@@ -36,6 +38,9 @@ public sealed class ImportSession
 
     public ImportJob Job { get; }
     public int HeaderCount { get; }
+
+    /// <summary>The file's column names, for naming a column in a row's reason.</summary>
+    public IReadOnlyList<string> Header { get; }
 
     /// <summary>The uploader is a rep limited to their own records: rows may update only records they own.</summary>
     public bool OwnRecordsOnly { get; }
@@ -139,9 +144,9 @@ public static partial class ImportBatch
 
         foreach (var row in rows)
         {
-            if (Misaligned(session, row) is { } misaligned)
+            if (Unreadable(session, row) is { } unreadable)
             {
-                Reject(result, job, row, misaligned);
+                Reject(result, job, row, unreadable);
                 continue;
             }
 
@@ -209,9 +214,9 @@ public static partial class ImportBatch
 
         foreach (var row in rows)
         {
-            if (Misaligned(session, row) is { } misaligned)
+            if (Unreadable(session, row) is { } unreadable)
             {
-                Reject(result, job, row, misaligned);
+                Reject(result, job, row, unreadable);
                 continue;
             }
 
@@ -397,10 +402,30 @@ public static partial class ImportBatch
         return values;
     }
 
+    /// <summary>Why a row cannot be read as a record at all (before any field rule), or null.</summary>
+    private static string? Unreadable(ImportSession session, CsvRecord row) =>
+        Misaligned(session, row) ?? Unstorable(session, row);
+
     private static string? Misaligned(ImportSession session, CsvRecord row) =>
         row.Cells.Length > session.HeaderCount && row.Cells.Skip(session.HeaderCount).Any(c => !string.IsNullOrWhiteSpace(c))
             ? $"This row has {row.Cells.Length} values but the header has {session.HeaderCount} columns; a value probably contains the separator ('{(session.Job.Delimiter == '\t' ? "tab" : session.Job.Delimiter.ToString())}') without quotes around it."
             : null;
+
+    // The upload refuses a file with NUL in its first 8 KB as binary; one further down would fail the whole batch's
+    // COPY (PostgreSQL refuses U+0000 in text), so the row is rejected on its own instead.
+    private static string? Unstorable(ImportSession session, CsvRecord row)
+    {
+        for (var i = 0; i < row.Cells.Length; i++)
+        {
+            if (StorableText.Problem(row.Cells[i]) is { } problem)
+            {
+                var column = i < session.Header.Count ? session.Header[i] : $"column {i + 1}";
+                return $"{column}: {problem}";
+            }
+        }
+
+        return null;
+    }
 
     private static void Reject(ImportBatchResult result, ImportJob job, CsvRecord row, string reason)
     {

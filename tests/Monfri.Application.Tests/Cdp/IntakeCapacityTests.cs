@@ -51,11 +51,11 @@ public sealed class IntakeCapacityTests : IAsyncLifetime
         var accepted = (await Task.WhenAll(appends)).Count(ok => ok);
 
         Assert.Equal(Cap / 70, accepted);
-        Assert.Equal((accepted, accepted * 70), await StoredAsync()); // a refused append stored nothing
-        Assert.True(intake.QueuedEvents <= Cap);
+        Assert.Equal((accepted, accepted * 70), await StoredAsync()); // a refused append stored nothing: never past the cap
 
         // A commit that raced the background sample may be counted twice until the next sample (it errs on refusing,
-        // decision 010): the count settles on what is stored within a sample or two.
+        // decision 010), so the count alone may briefly read above the cap: it settles on what is stored within a
+        // sample or two.
         for (var i = 0; i < 50 && intake.QueuedEvents != accepted * 70; i++)
         {
             await Task.Delay(100);

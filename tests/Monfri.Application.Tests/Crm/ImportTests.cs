@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -164,6 +165,28 @@ public sealed class ImportTests : IAsyncLifetime
             await IssuesAsync(_admin, job.Id));
         Assert.Equal("Bo", (await PersonAsync("bo@skip.test")).FirstName);
         Assert.Equal("Carl", (await PersonAsync("carl@skip.test")).FirstName);
+    }
+
+    [Fact]
+    public async Task A_row_with_a_nul_character_is_rejected_with_its_reason_and_the_other_rows_imported()
+    {
+        // PostgreSQL refuses U+0000 in text (a file's decoder already turns a lone surrogate into U+FFFD). The upload
+        // refuses a file with NUL in its first 8 KB as binary; one further down reaches the rows.
+        var csv = new StringBuilder("First name,Last name,Email\n");
+        for (var i = 0; i < 300; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"Good{i},Row,good{i}@store.test\n");
+        }
+
+        csv.Append("Nul\u0000led,Row,nul@store.test\n");
+        var job = await ImportAsync(_admin, csv.ToString());
+
+        Assert.Equal((300, 1), (job.Created, job.Failed));
+        var issue = Assert.Single(await IssuesAsync(_admin, job.Id));
+        Assert.Equal((301, ImportOutcomes.Rejected), (issue.Row, issue.Outcome));
+        Assert.Contains("First name", issue.Reason, StringComparison.Ordinal);
+        Assert.Contains("NUL", issue.Reason, StringComparison.Ordinal);
+        Assert.NotNull(await PersonAsync("good299@store.test"));
     }
 
     [Fact]
