@@ -53,7 +53,7 @@ public static class AuthenticationSetup
         // How soon a deactivated user's cookie stops working on plain HTTP requests.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromSeconds(security.RevalidateSeconds));
 
-        services.AddAuthorization();
+        services.AddAuthorization(options => options.AddPermissionPolicies());
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
         services.AddScoped<CurrentUser>();

@@ -6,6 +6,8 @@ using Monfri.Application.Common.Security;
 namespace Monfri.Application.ApiTokens.CreateApiToken;
 
 /// <summary>Creates a personal API token for the signed-in user; it carries that user's roles.</summary>
+// Every user manages their own tokens, whatever their roles.
+[AllowAnyUser]
 public sealed record CreateApiTokenCommand(string Name, int? ExpiresInDays) : ICommand<Result<CreatedApiToken>>;
 
 public sealed class CreateApiTokenHandler(IIdentityService identity, ICurrentUser currentUser, TimeProvider clock)

@@ -5,6 +5,8 @@ using Monfri.Application.Common.Security;
 namespace Monfri.Application.ApiTokens.ListApiTokens;
 
 /// <summary>The signed-in user's own tokens, newest first.</summary>
+// Every user manages their own tokens, whatever their roles.
+[AllowAnyUser]
 public sealed record ListApiTokensQuery : IQuery<Result<IReadOnlyList<ApiTokenDto>>>;
 
 public sealed class ListApiTokensHandler(IIdentityService identity, ICurrentUser currentUser)

@@ -5,6 +5,8 @@ using Monfri.Application.Common.Security;
 namespace Monfri.Application.ApiTokens.RevokeApiToken;
 
 /// <summary>Revokes one of the signed-in user's tokens; calls with it get 401 from then on.</summary>
+// Every user manages their own tokens, whatever their roles.
+[AllowAnyUser]
 public sealed record RevokeApiTokenCommand(Guid TokenId) : ICommand<Result>;
 
 public sealed class RevokeApiTokenHandler(IIdentityService identity, ICurrentUser currentUser)

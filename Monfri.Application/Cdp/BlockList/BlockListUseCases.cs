@@ -10,7 +10,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Cdp.BlockList;
 
 /// <summary>The Admin-maintained identifier values that never identify anyone (on top of the built-in junk list).</summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManageBlockList)]
 public sealed record ListBlockedIdentifiersQuery : IQuery<Result<IReadOnlyList<string>>>;
 
 public sealed class ListBlockedIdentifiersHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListBlockedIdentifiersQuery, Result<IReadOnlyList<string>>>
@@ -22,7 +22,7 @@ public sealed class ListBlockedIdentifiersHandler(IMonfriDbFactory dbFactory) : 
     }
 }
 
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManageBlockList)]
 public sealed record BlockIdentifierCommand(string Value) : ICommand<Result>;
 
 public sealed class BlockIdentifierHandler(IMonfriDbFactory dbFactory, TimeProvider clock) : ICommandHandler<BlockIdentifierCommand, Result>
@@ -47,7 +47,7 @@ public sealed class BlockIdentifierValidator : AbstractValidator<BlockIdentifier
         RuleFor(c => c.Value).NotEmpty().WithMessage("Enter the identifier value to block.").MaximumLength(IdentityTypes.MaxValueLength);
 }
 
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManageBlockList)]
 public sealed record UnblockIdentifierCommand(string Value) : ICommand<Result>;
 
 public sealed class UnblockIdentifierHandler(IMonfriDbFactory dbFactory) : ICommandHandler<UnblockIdentifierCommand, Result>

@@ -51,7 +51,7 @@ public sealed record RefusedMergeDto(
 public sealed record MergeHistoryDto(Guid PersonId, IReadOnlyList<MergeHistoryEntryDto> Merges, IReadOnlyList<RefusedMergeDto> Refusals);
 
 /// <summary>The merges that formed a profile (with the chain of earlier ones) and the merges that were refused.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewProfiles)]
 public sealed record ListProfileMergesQuery(string IdType, string Value) : IQuery<Result<MergeHistoryDto>>;
 
 public sealed class ListProfileMergesHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<ListProfileMergesQuery, Result<MergeHistoryDto>>

@@ -25,7 +25,7 @@ public sealed record UndoneMergeDto(Guid MergeId, Guid WinnerId, Guid LoserId, i
 /// identify traits, activities and deal links; the winner gets back the fields it had before. See
 /// docs/decisions/009-undoing-a-merge.md for which identities and events count as the absorbed person's.
 /// </summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.UndoMerges)]
 public sealed record UndoProfileMergeCommand(Guid MergeId) : ICommand<Result<UndoneMergeDto>>
 {
     /// <summary>The kind of the update both people's <c>profile:{id}</c> topics get.</summary>

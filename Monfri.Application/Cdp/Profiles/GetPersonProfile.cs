@@ -24,7 +24,7 @@ public sealed record PersonProfileDto(
     DateTimeOffset? KnownSince);
 
 /// <summary>One person's profile by person id.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewProfiles)]
 public sealed record GetPersonProfileQuery(Guid PersonId) : IQuery<Result<PersonProfileDto>>;
 
 public sealed class GetPersonProfileHandler(IMonfriDbFactory dbFactory, IEventTimelineStore events, CrmAccess access)

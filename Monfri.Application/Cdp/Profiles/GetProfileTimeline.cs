@@ -45,7 +45,7 @@ public sealed record TimelinePage(IReadOnlyList<TimelineItemDto> Items, string? 
 /// to one of <see cref="TimelineKinds"/> or an event type (page, track, identify); <c>EventName</c> to events of
 /// that name. <c>After</c> is the <see cref="TimelinePage.Next"/> of the previous page.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewProfiles)]
 public sealed record GetProfileTimelineQuery(Guid PersonId, string? Kind = null, string? EventName = null, string? After = null, int PageSize = 50)
     : IQuery<Result<TimelinePage>>;
 

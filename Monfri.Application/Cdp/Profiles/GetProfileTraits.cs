@@ -39,7 +39,7 @@ public interface IComputedTraitReader
 /// A profile's traits by one of its identifiers (<c>anonymous_id:…</c>, <c>user_id:42</c>, <c>email:…</c>,
 /// <c>id:{personId}</c>), for personalising a page while it renders: one or two indexed reads, nothing tracked.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewProfiles)]
 public sealed record GetProfileTraitsQuery(string IdType, string Value) : IQuery<Result<ProfileTraitsDto>>;
 
 public sealed class GetProfileTraitsHandler(IProfileStore store, IComputedTraitReader computed, IMonfriDbFactory dbFactory, CrmAccess access)

@@ -34,7 +34,7 @@ public sealed record ProfileDto(
 
 /// <summary>Finds a profile by one of its identifiers, e.g. <c>user_id:42</c> or <c>email:ann@example.com</c>.</summary>
 /// <remarks>Sales reps read profiles like on screen: anonymous visitors, and contacts they may see (own records rule).</remarks>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewProfiles)]
 public sealed record GetProfileQuery(string IdType, string Value) : IQuery<Result<ProfileDto>>;
 
 public sealed class GetProfileHandler(IMonfriDbFactory dbFactory, IProfileStore store, IEventTimelineStore events, CrmAccess access) : IQueryHandler<GetProfileQuery, Result<ProfileDto>>
@@ -62,7 +62,7 @@ public sealed class GetProfileHandler(IMonfriDbFactory dbFactory, IProfileStore 
 }
 
 /// <summary>A profile's events, newest first, one page at a time.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewProfiles)]
 public sealed record ListProfileEventsQuery(string IdType, string Value, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<ProfileEventDto>>>, IPagedQuery;
 
 public sealed class ListProfileEventsValidator : AbstractValidator<ListProfileEventsQuery>

@@ -11,7 +11,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Cdp.Sources;
 
 /// <summary>Every source, by name.</summary>
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageSources)]
 public sealed record ListSourcesQuery : IQuery<Result<IReadOnlyList<SourceDto>>>;
 
 public sealed class ListSourcesHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListSourcesQuery, Result<IReadOnlyList<SourceDto>>>
@@ -24,7 +24,7 @@ public sealed class ListSourcesHandler(IMonfriDbFactory dbFactory) : IQueryHandl
     }
 }
 
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageSources)]
 public sealed record GetSourceQuery(Guid Id) : IQuery<Result<SourceDto>>;
 
 public sealed class GetSourceHandler(IMonfriDbFactory dbFactory) : IQueryHandler<GetSourceQuery, Result<SourceDto>>
@@ -38,7 +38,7 @@ public sealed class GetSourceHandler(IMonfriDbFactory dbFactory) : IQueryHandler
 }
 
 /// <summary>Creates a source with a fresh write key.</summary>
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageSources)]
 public sealed record CreateSourceCommand(SourceInput Source) : ICommand<Result<SourceDto>>;
 
 public sealed class CreateSourceHandler(IMonfriDbFactory dbFactory, TimeProvider clock) : ICommandHandler<CreateSourceCommand, Result<SourceDto>>
@@ -70,7 +70,7 @@ public sealed class CreateSourceValidator : AbstractValidator<CreateSourceComman
 }
 
 /// <summary>Renames a source, changes its kind and allowed origins, enables or disables it.</summary>
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageSources)]
 public sealed record UpdateSourceCommand(Guid Id, SourceInput Source) : ICommand<Result<SourceDto>>;
 
 public sealed class UpdateSourceHandler(IMonfriDbFactory dbFactory, ISourceDirectory directory, TimeProvider clock)
@@ -104,7 +104,7 @@ public sealed class UpdateSourceValidator : AbstractValidator<UpdateSourceComman
 }
 
 /// <summary>Gives a source a new write key; the old key answers 401 from now on.</summary>
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageSources)]
 public sealed record RotateSourceKeyCommand(Guid Id) : ICommand<Result<SourceDto>>;
 
 public sealed class RotateSourceKeyHandler(IMonfriDbFactory dbFactory, ISourceDirectory directory, TimeProvider clock)
@@ -127,7 +127,7 @@ public sealed class RotateSourceKeyHandler(IMonfriDbFactory dbFactory, ISourceDi
 }
 
 /// <summary>The last events a source received, with their validation result (source debugger).</summary>
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageSources)]
 public sealed record GetSourceDebugQuery(Guid Id) : IQuery<Result<IReadOnlyList<Collection.DebugEvent>>>;
 
 public sealed class GetSourceDebugHandler(ISourceDebugFeed debug) : IQueryHandler<GetSourceDebugQuery, Result<IReadOnlyList<Collection.DebugEvent>>>

@@ -11,7 +11,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Cdp.Traits;
 
 /// <summary>Every computed trait with its backfill status and how many events it had to skip.</summary>
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageComputedTraits)]
 public sealed record ListComputedTraitsQuery : IQuery<Result<IReadOnlyList<ComputedTraitDto>>>;
 
 public sealed class ListComputedTraitsHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListComputedTraitsQuery, Result<IReadOnlyList<ComputedTraitDto>>>
@@ -25,7 +25,7 @@ public sealed class ListComputedTraitsHandler(IMonfriDbFactory dbFactory) : IQue
     }
 }
 
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageComputedTraits)]
 public sealed record GetComputedTraitQuery(Guid Id) : IQuery<Result<ComputedTraitDto>>;
 
 public sealed class GetComputedTraitHandler(IMonfriDbFactory dbFactory) : IQueryHandler<GetComputedTraitQuery, Result<ComputedTraitDto>>
@@ -41,7 +41,7 @@ public sealed class GetComputedTraitHandler(IMonfriDbFactory dbFactory) : IQuery
 }
 
 /// <summary>Defines a trait; it counts live events at once and is backfilled over the stored ones in the background.</summary>
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageComputedTraits)]
 public sealed record CreateComputedTraitCommand(ComputedTraitInput Trait) : ICommand<Result<ComputedTraitDto>>;
 
 public sealed class CreateComputedTraitValidator : AbstractValidator<CreateComputedTraitCommand>
@@ -86,7 +86,7 @@ public sealed class CreateComputedTraitHandler(IMonfriDbFactory dbFactory, TimeP
 }
 
 /// <summary>Renames a trait or changes what it computes; a changed definition is computed again from the stored events.</summary>
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageComputedTraits)]
 public sealed record UpdateComputedTraitCommand(Guid Id, ComputedTraitInput Trait) : ICommand<Result<ComputedTraitDto>>;
 
 public sealed class UpdateComputedTraitValidator : AbstractValidator<UpdateComputedTraitCommand>
@@ -128,7 +128,7 @@ public sealed class UpdateComputedTraitHandler(IMonfriDbFactory dbFactory, TimeP
 }
 
 /// <summary>Starts a failed (or any) trait's backfill again from the first person.</summary>
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageComputedTraits)]
 public sealed record RestartTraitBackfillCommand(Guid Id) : ICommand<Result>;
 
 public sealed class RestartTraitBackfillHandler(IMonfriDbFactory dbFactory, TimeProvider clock, ITraitBackfillSignal backfill, ILiveFeed live)
@@ -152,7 +152,7 @@ public sealed class RestartTraitBackfillHandler(IMonfriDbFactory dbFactory, Time
 }
 
 /// <summary>Deletes a trait with its values everywhere.</summary>
-[RequiresRole(Roles.Admin, Roles.Marketing)]
+[RequiresPermission(Permission.ManageComputedTraits)]
 public sealed record DeleteComputedTraitCommand(Guid Id) : ICommand<Result>;
 
 public sealed class DeleteComputedTraitHandler(IMonfriDbFactory dbFactory, ILiveFeed live) : ICommandHandler<DeleteComputedTraitCommand, Result>

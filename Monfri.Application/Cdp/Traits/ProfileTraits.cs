@@ -12,7 +12,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Cdp.Traits;
 
 /// <summary>A person's built-in, computed and identify traits (the profile page's trait cards).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewProfiles)]
 public sealed record GetPersonTraitsQuery(Guid PersonId) : IQuery<Result<PersonTraitsDto>>;
 
 public sealed class GetPersonTraitsHandler(IMonfriDbFactory dbFactory, CrmAccess access, IEventTimelineStore events) : IQueryHandler<GetPersonTraitsQuery, Result<PersonTraitsDto>>

@@ -21,7 +21,7 @@ public sealed record TraitColumn(string Key, string Name, Domain.Cdp.TraitKind K
 /// The traits lists can show: the computed traits, then the identify traits' names that identify calls have sent
 /// (recorded by ingest in <c>cdp_identify_trait_keys</c>); readable by everyone who sees contacts.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewProfiles)]
 public sealed record ListTraitColumnsQuery : IQuery<Result<IReadOnlyList<TraitColumn>>>;
 
 public sealed class ListTraitColumnsHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListTraitColumnsQuery, Result<IReadOnlyList<TraitColumn>>>
@@ -39,7 +39,7 @@ public sealed class ListTraitColumnsHandler(IMonfriDbFactory dbFactory) : IQuery
 }
 
 /// <summary>One computed trait's values for the people on a page of a list (person id → value as text).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewProfiles)]
 public sealed record ListTraitValuesQuery(string TraitKey, IReadOnlyList<Guid> PersonIds) : IQuery<Result<IReadOnlyDictionary<Guid, string>>>;
 
 public sealed class ListTraitValuesHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<ListTraitValuesQuery, Result<IReadOnlyDictionary<Guid, string>>>

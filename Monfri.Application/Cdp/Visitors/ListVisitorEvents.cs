@@ -39,7 +39,7 @@ public sealed record VisitorStreamDto(IReadOnlyList<VisitorEventDto> Events, IRe
 /// The latest events across all sources (newest first, at most <c>Limit</c>) and who is active now (an event in
 /// the last five minutes). The visitor page loads this first and again on each live tick.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Marketing)]
+[RequiresPermission(Permission.ViewVisitors)]
 public sealed record ListVisitorEventsQuery(VisitorEventFilter Filter, int Limit = 200) : IQuery<Result<VisitorStreamDto>>;
 
 public sealed class ListVisitorEventsHandler(IMonfriDbFactory dbFactory, IEventTimelineStore store, TimeProvider clock)

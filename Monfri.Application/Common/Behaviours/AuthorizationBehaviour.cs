@@ -6,14 +6,16 @@ using Monfri.Application.Common.Security;
 namespace Monfri.Application.Common.Behaviours;
 
 /// <summary>
-/// Refuses a request whose sender lacks the roles the message declares with <see cref="RequiresRoleAttribute"/>.
+/// Refuses a request whose sender lacks the permission the message declares with <see cref="RequiresPermissionAttribute"/>
+/// (or, for a message not yet converted, one of the roles of its <see cref="RequiresRoleAttribute"/>).
 /// Runs before validation so an unauthorized caller learns nothing about the data.
 /// </summary>
 public sealed class AuthorizationBehaviour<TMessage, TResponse>(ICurrentUser currentUser)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
-    private static readonly RequiresRoleAttribute? Required = typeof(TMessage).GetCustomAttribute<RequiresRoleAttribute>();
+    private static readonly Permission? RequiredPermission = typeof(TMessage).GetCustomAttribute<RequiresPermissionAttribute>()?.Permission;
+    private static readonly RequiresRoleAttribute? RequiredRoles = typeof(TMessage).GetCustomAttribute<RequiresRoleAttribute>();
     private static readonly bool AllowsAnonymous = typeof(TMessage).GetCustomAttribute<AllowAnonymousAttribute>() is not null;
 
     public ValueTask<TResponse> Handle(
@@ -21,7 +23,7 @@ public sealed class AuthorizationBehaviour<TMessage, TResponse>(ICurrentUser cur
         MessageHandlerDelegate<TMessage, TResponse> next,
         CancellationToken cancellationToken)
     {
-        if (currentUser.IsSystem || AllowsAnonymous && Required is null)
+        if (currentUser.IsSystem || AllowsAnonymous && RequiredPermission is null && RequiredRoles is null)
         {
             return next(message, cancellationToken);
         }
@@ -32,13 +34,21 @@ public sealed class AuthorizationBehaviour<TMessage, TResponse>(ICurrentUser cur
                 ResultStatus.Unauthorized, [new ResultError("Sign in to do this.")]));
         }
 
-        if (Required is not null && !Required.Roles.Any(currentUser.IsInRole))
+        if (RequiredPermission is { } permission && !currentUser.Can(permission))
         {
-            return ValueTask.FromResult(ResultFailure<TResponse>.For(
-                ResultStatus.Forbidden,
-                [new ResultError($"This needs the {string.Join(" or ", Required.Roles)} role.")]));
+            return Forbidden(RolePermissions.RolesWith(permission));
+        }
+
+        if (RequiredRoles is not null && !RequiredRoles.Roles.Any(currentUser.IsInRole))
+        {
+            return Forbidden(RequiredRoles.Roles);
         }
 
         return next(message, cancellationToken);
     }
+
+    private static ValueTask<TResponse> Forbidden(IReadOnlyList<string> roles) =>
+        ValueTask.FromResult(ResultFailure<TResponse>.For(
+            ResultStatus.Forbidden,
+            [new ResultError($"This needs the {string.Join(" or ", roles)} role.")]));
 }

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Monfri.Domain.Common;
+using Monfri.Application.Common.Security;
 
 namespace Monfri.Application.Common.Live;
 
@@ -31,19 +31,23 @@ public static class LiveTopics
     /// <summary>Computed trait definitions changed or a backfill moved on (Settings → Computed traits).</summary>
     public const string Traits = "traits";
 
-    private static readonly (string Prefix, string[]? Roles, bool OwnOnly)[] Rules =
+    /// <summary>
+    /// Who may follow each topic: a permission from <see cref="RolePermissions"/> (the same one the topic's screen and
+    /// messages need), none for workspace notices, and only the user themselves for <c>user:{id}</c>. A prefix ends in ':'.
+    /// </summary>
+    public static IReadOnlyList<(string Prefix, Permission? Permission, bool OwnOnly)> Rules { get; } =
     [
         (Workspace, null, false),
         ("user:", null, true),
-        ("pipeline:", [Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing], false),
-        ("profile:", [Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing], false),
-        ("company:", [Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing], false),
-        ("visitors", [Roles.Admin, Roles.Manager, Roles.Marketing], false),
-        ("source:", [Roles.Admin, Roles.Marketing], false),
-        ("segment:", [Roles.Admin, Roles.Manager, Roles.Marketing], false),
-        ("reports", [Roles.Admin, Roles.Manager], false),
-        (Privacy, [Roles.Admin], false),
-        (Traits, [Roles.Admin, Roles.Marketing], false),
+        ("pipeline:", Permission.ViewDeals, false),
+        (ProfilePrefix, Permission.ViewContacts, false),
+        (CompanyPrefix, Permission.ViewContacts, false),
+        ("visitors", Permission.ViewVisitors, false),
+        ("source:", Permission.ManageSources, false),
+        ("segment:", Permission.ViewSegments, false),
+        ("reports", Permission.ViewReports, false),
+        (Privacy, Permission.ManagePrivacy, false),
+        (Traits, Permission.ManageComputedTraits, false),
     ];
 
     /// <summary>The record a topic is about (<c>profile:{id}</c>, <c>company:{id}</c>), or null for any other topic.</summary>
@@ -81,10 +85,10 @@ public static class LiveTopics
             return id is not null && string.Equals(topic, $"{rule.Prefix}{id}", StringComparison.OrdinalIgnoreCase);
         }
 
-        return rule.Roles is null || rule.Roles.Any(viewer.IsInRole);
+        return rule.Permission is not { } permission || RolePermissions.Grants(viewer, permission);
     }
 
-    private static (string Prefix, string[]? Roles, bool OwnOnly)? Find(string topic)
+    private static (string Prefix, Permission? Permission, bool OwnOnly)? Find(string topic)
     {
         foreach (var rule in Rules)
         {

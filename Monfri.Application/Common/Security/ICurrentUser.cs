@@ -18,4 +18,7 @@ public interface ICurrentUser
     ClaimsPrincipal Principal { get; }
 
     bool IsInRole(string role);
+
+    /// <summary>Whether the sender holds <paramref name="permission"/> through one of their roles (the system holds all).</summary>
+    bool Can(Permission permission) => IsSystem || IsAuthenticated && RolePermissions.Grants(IsInRole, permission);
 }

@@ -2,9 +2,8 @@ namespace Monfri.Application.Common.Security;
 
 /// <summary>
 /// Declares the roles that may send a command or query: a user needs at least one of them.
-/// The authorization behaviour enforces it for every caller (Blazor event handler, REST API, hub),
-/// so hiding a button is never the only protection.
-/// Messages without this attribute still require a signed-in user unless marked <see cref="AllowAnonymousAttribute"/>.
+/// Superseded by <see cref="RequiresPermissionAttribute"/>, which names what is done rather than who may do it;
+/// still enforced so a message written against it keeps its protection until it is converted.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = true)]
 public sealed class RequiresRoleAttribute(params string[] roles) : Attribute

@@ -33,13 +33,23 @@ public sealed record ActivityDto(
     public bool IsCompleted => CompletedAt is not null;
 
     public bool IsOverdue(DateTimeOffset now) => IsTask && CompletedAt is null && DueAt < now;
+
+    /// <summary>Whether the user who asked may edit it (<see cref="ActivityRules.MayUpdate"/>): screens show the button from this.</summary>
+    public bool CanEdit { get; init; }
+
+    /// <summary>Whether the user who asked may tick this task done or open again (<see cref="ActivityRules.MayComplete"/>).</summary>
+    public bool CanComplete { get; init; }
+
+    /// <summary>Whether the user who asked may remove it (<see cref="ActivityRules.MayRemove"/>).</summary>
+    public bool CanDelete { get; init; }
 }
 
 /// <summary>
 /// One page of a timeline, newest first. <see cref="NextCursor"/> continues after the last item
 /// (keyset paging: a new activity logged meanwhile does not shift or repeat items); null on the last page.
+/// <see cref="CanLog"/>: whether the user who asked may log an activity on this record (the composer shows from it).
 /// </summary>
-public sealed record TimelinePage(IReadOnlyList<ActivityDto> Items, string? NextCursor);
+public sealed record TimelinePage(IReadOnlyList<ActivityDto> Items, string? NextCursor, bool CanLog);
 
 /// <summary>The current user's tasks, grouped as the "My tasks" page shows them.</summary>
 public sealed record MyTaskGroups(

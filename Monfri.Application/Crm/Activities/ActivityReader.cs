@@ -1,13 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Persistence;
+using Monfri.Application.Common.Security;
 using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Crm.Activities;
 
-/// <summary>Turns loaded activities into DTOs, looking up every name a page needs in one query per table.</summary>
+/// <summary>
+/// Turns loaded activities into DTOs, looking up every name a page needs in one query per table, and saying what
+/// <paramref name="viewer"/> may do with each so screens never work that out themselves.
+/// </summary>
 internal static class ActivityReader
 {
-    public static async Task<IReadOnlyList<ActivityDto>> ToDtosAsync(IMonfriDb db, IReadOnlyCollection<Activity> activities, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ActivityDto>> ToDtosAsync(IMonfriDb db, IReadOnlyCollection<Activity> activities, ICurrentUser viewer, CancellationToken cancellationToken)
     {
         if (activities.Count == 0)
         {
@@ -41,12 +45,17 @@ internal static class ActivityReader
                 Lookup(companies, a.CompanyId),
                 Lookup(deals, a.DealId),
                 Lookup(users, a.CreatedById),
-                Lookup(users, a.AssigneeId)))
+                Lookup(users, a.AssigneeId)) with
+            {
+                CanEdit = ActivityRules.MayUpdate(a, viewer),
+                CanComplete = a.IsTask && ActivityRules.MayComplete(a, viewer),
+                CanDelete = ActivityRules.MayRemove(a, viewer),
+            })
             .ToList();
     }
 
-    public static async Task<ActivityDto> ToDtoAsync(IMonfriDb db, Activity activity, CancellationToken cancellationToken) =>
-        (await ToDtosAsync(db, [activity], cancellationToken))[0];
+    public static async Task<ActivityDto> ToDtoAsync(IMonfriDb db, Activity activity, ICurrentUser viewer, CancellationToken cancellationToken) =>
+        (await ToDtosAsync(db, [activity], viewer, cancellationToken))[0];
 
     // Same rule as Person.DisplayName, which EF cannot translate.
     private static string PersonName(string? first, string? last, string? email) =>

@@ -24,6 +24,22 @@ internal static class ActivityRules
     public static bool MayDelete(Activity activity, ICurrentUser user) =>
         IsPrivileged(user) || activity.CreatedById == user.Id;
 
+    /// <summary>Everything <see cref="UpdateActivity.UpdateActivityHandler"/> checks of the user: <see cref="MayEdit"/>, and on a deal <see cref="Permission.EditDeals"/>.</summary>
+    public static bool MayUpdate(Activity activity, ICurrentUser user) =>
+        MayEdit(activity, user) && (activity.DealId is null || user.Can(Permission.EditDeals));
+
+    /// <summary>Everything <see cref="CompleteTask.CompleteTaskHandler"/> checks of the user: a task on a deal is still its assignee's to finish.</summary>
+    public static bool MayComplete(Activity activity, ICurrentUser user) =>
+        MayEdit(activity, user) && (activity.DealId is null || activity.AssigneeId == user.Id || user.Can(Permission.EditDeals));
+
+    /// <summary>Everything <see cref="DeleteActivity.DeleteActivityHandler"/> checks of the user.</summary>
+    public static bool MayRemove(Activity activity, ICurrentUser user) =>
+        MayDelete(activity, user) && (activity.DealId is null || user.Can(Permission.EditDeals));
+
+    /// <summary>Whether the user may log an activity on a record: on a deal that takes <see cref="Permission.EditDeals"/> too.</summary>
+    public static bool MayLog(ICurrentUser user, bool onDeal) =>
+        user.Can(Permission.LogActivities) && (!onDeal || user.Can(Permission.EditDeals));
+
     /// <summary>
     /// An activity is visible with any record it is attached to; a task is also visible to its assignee,
     /// who sees it in "My tasks" even on a record owned by someone else.
@@ -119,8 +135,7 @@ internal static class ActivityRules
         }
     }
 
-    private static bool IsPrivileged(ICurrentUser user) =>
-        user.IsSystem || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Manager);
+    private static bool IsPrivileged(ICurrentUser user) => user.Can(Permission.ManageAnyActivity);
 }
 
 /// <summary>The records an activity is attached to, loaded for tracking.</summary>

@@ -14,11 +14,11 @@ namespace Monfri.Application.Crm.Audit;
 public sealed record AuditEntryDto(long Id, AuditObjectType ObjectType, Guid RecordId, AuditAction Action, IReadOnlyList<FieldChange> Changes, string? Summary, string? UserName, DateTimeOffset At);
 
 /// <summary>The change history of one record, newest first (who changed which field, old → new).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record GetRecordHistoryQuery(CrmObjectType ObjectType, Guid RecordId, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<AuditEntryDto>>>, IPagedQuery;
 
 /// <summary>The workspace's audit log for admins, newest first, filterable by kind (records, users, tokens, sources …) and user.</summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ViewAuditLog)]
 public sealed record ListAuditLogQuery(AuditObjectType? ObjectType = null, Guid? UserId = null, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<AuditEntryDto>>>, IPagedQuery;
 
 public sealed class GetRecordHistoryValidator : AbstractValidator<GetRecordHistoryQuery>

@@ -16,15 +16,15 @@ namespace Monfri.Application.Crm.Common;
 public sealed record BulkOutcome(int Changed, int Missing);
 
 /// <summary>Assigns an owner to the selected records (null: no owner).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.EditContacts)]
 public sealed record AssignOwnerCommand(CrmObjectType ObjectType, IReadOnlyList<Guid> Ids, Guid? OwnerId) : ICommand<Result<BulkOutcome>>;
 
 /// <summary>Adds a tag to the selected records.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.EditContacts)]
 public sealed record AddTagCommand(CrmObjectType ObjectType, IReadOnlyList<Guid> Ids, string Tag) : ICommand<Result<BulkOutcome>>;
 
 /// <summary>Deletes the selected records (the list asks for confirmation first).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.EditContacts)]
 public sealed record DeleteRecordsCommand(CrmObjectType ObjectType, IReadOnlyList<Guid> Ids) : ICommand<Result<BulkOutcome>>;
 
 public sealed class AssignOwnerValidator : AbstractValidator<AssignOwnerCommand>

@@ -15,17 +15,19 @@ public sealed class CrmAccess(ICurrentUser currentUser)
 {
     public Guid? UserId => currentUser.Id;
 
-    public bool CanEditDeals => currentUser.IsSystem || CrmRoles.EditDeals.Any(currentUser.IsInRole);
+    public bool CanEditDeals => currentUser.Can(Permission.EditDeals);
 
-    public bool CanConfigure => currentUser.IsSystem || CrmRoles.Configure.Any(currentUser.IsInRole);
+    public bool CanConfigure => currentUser.Can(Permission.ConfigureCrm);
+
+    public bool CanOverrideStageRules => currentUser.Can(Permission.OverrideStageRules);
 
     /// <summary>
     /// Whether someone with these roles is limited to their own records when the workspace turns the rule on:
-    /// Sales users who are not also Managers or Admins. Shared with the live feed's audience rule and with work
-    /// done later on a user's behalf (an import job).
+    /// reps (Sales users) without <see cref="Permission.SeeAllRecords"/>. Shared with the live feed's audience rule
+    /// and with work done later on a user's behalf (an import job).
     /// </summary>
     public static bool IsSubjectToOwnRecordsRule(Func<string, bool> isInRole) =>
-        isInRole(Roles.Sales) && !isInRole(Roles.Admin) && !isInRole(Roles.Manager);
+        isInRole(Roles.Sales) && !RolePermissions.Grants(isInRole, Permission.SeeAllRecords);
 
     /// <summary>Whether the workspace's "reps see only their own records" rule would limit the current user (no database read).</summary>
     public bool MayBeLimitedToOwnRecords => !currentUser.IsSystem && IsSubjectToOwnRecordsRule(currentUser.IsInRole);

@@ -15,7 +15,7 @@ namespace Monfri.Application.Crm.Companies;
 /// same registered domain, "eu.acme.com" / "acme.com"), or the same name ignoring case, punctuation and legal
 /// form ("Acme Inc." / "ACME").
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record FindCompanyDuplicatesQuery(string? Name, string? Domain, Guid? ExcludeId = null) : IQuery<Result<IReadOnlyList<PossibleCompanyDuplicate>>>;
 
 public sealed class FindCompanyDuplicatesHandler(IMonfriDbFactory dbFactory, CrmAccess access)

@@ -11,7 +11,7 @@ using Roles = Monfri.Domain.Common.Roles;
 namespace Monfri.Application.Crm.Companies;
 
 /// <summary>One company with the contacts and deals that belong to it (those the user may see).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record GetCompanyQuery(Guid Id) : IQuery<Result<CompanyDetail>>;
 
 public sealed class GetCompanyHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<GetCompanyQuery, Result<CompanyDetail>>

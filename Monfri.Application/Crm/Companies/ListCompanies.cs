@@ -24,7 +24,7 @@ public sealed record CompanyFilter
     public IReadOnlyDictionary<string, string> CustomFields { get; init; } = new Dictionary<string, string>();
 }
 
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record ListCompaniesQuery(
     CompanyFilter Filter,
     string? SortBy = null,

@@ -15,7 +15,7 @@ namespace Monfri.Application.Crm.Companies;
 /// Likely duplicate companies across the workspace, as pairs: the same name ignoring case, punctuation and
 /// legal form, or domains under the same registered domain. Newest pairs first; only companies the user may see.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record ListCompanyDuplicatePairsQuery(int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<DuplicatePair>>>, IPagedQuery;
 
 public sealed class ListCompanyDuplicatePairsValidator : AbstractValidator<ListCompanyDuplicatePairsQuery>

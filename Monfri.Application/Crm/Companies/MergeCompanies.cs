@@ -19,7 +19,7 @@ namespace Monfri.Application.Crm.Companies;
 /// absorbed company's contacts, deals and activities move to the survivor, and the absorbed company is deleted —
 /// in one transaction. If either record changed since the versions were read, the merge is a conflict.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.EditContacts)]
 public sealed record MergeCompaniesCommand(
     Guid SurvivorId,
     Guid AbsorbedId,

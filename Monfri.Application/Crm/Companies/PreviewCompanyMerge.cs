@@ -12,7 +12,7 @@ using Roles = Monfri.Domain.Common.Roles;
 namespace Monfri.Application.Crm.Companies;
 
 /// <summary>Two companies side by side for the merge screen: every field with each one's value, and what each brings along.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record PreviewCompanyMergeQuery(Guid A, Guid B) : IQuery<Result<MergePreview>>;
 
 public sealed class PreviewCompanyMergeHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<PreviewCompanyMergeQuery, Result<MergePreview>>

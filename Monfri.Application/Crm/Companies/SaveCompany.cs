@@ -13,11 +13,11 @@ using Roles = Monfri.Domain.Common.Roles;
 namespace Monfri.Application.Crm.Companies;
 
 /// <summary>Creates a company. A domain another company already has is a conflict (domains identify companies).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.EditContacts)]
 public sealed record CreateCompanyCommand : CompanyInput, ICommand<Result<CompanyDetail>>;
 
 /// <summary>Saves a company's fields; refused with a conflict when someone saved since <see cref="Version"/> was loaded.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.EditContacts)]
 public sealed record UpdateCompanyCommand : CompanyInput, ICommand<Result<CompanyDetail>>
 {
     public Guid Id { get; init; }

@@ -12,7 +12,7 @@ using Roles = Monfri.Domain.Common.Roles;
 namespace Monfri.Application.Crm.Contacts;
 
 /// <summary>Creates a contact. An email already on another person is a conflict (open or merge that one instead).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.EditContacts)]
 public sealed record CreateContactCommand : ContactInput, ICommand<Result<ContactDetail>>;
 
 public sealed class CreateContactValidator : AbstractValidator<CreateContactCommand>

@@ -14,7 +14,7 @@ namespace Monfri.Application.Crm.Contacts;
 /// Contacts that are likely the same person as the one being entered: the same email (primary or other),
 /// or the same name at the same company. The create form and the import both ask before adding.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record FindContactDuplicatesQuery(string? Email, string? FirstName, string? LastName, Guid? CompanyId, Guid? ExcludeId = null)
     : IQuery<Result<IReadOnlyList<PossibleDuplicate>>>;
 

@@ -10,7 +10,7 @@ using Roles = Monfri.Domain.Common.Roles;
 namespace Monfri.Application.Crm.Contacts;
 
 /// <summary>One contact with its company, owner and deals. Hidden or unknown contacts are "not found" alike.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record GetContactQuery(Guid Id) : IQuery<Result<ContactDetail>>;
 
 public sealed class GetContactHandler(IMonfriDbFactory dbFactory, CrmAccess access, Cdp.Profiles.IEventTimelineStore events) : IQueryHandler<GetContactQuery, Result<ContactDetail>>

@@ -15,7 +15,7 @@ namespace Monfri.Application.Crm.Contacts;
 /// Likely duplicate contacts across the workspace, as pairs: the same email (primary or other) on two contacts,
 /// or the same name at the same company. Newest pairs first; only contacts the user may see.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record ListContactDuplicatePairsQuery(int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<DuplicatePair>>>, IPagedQuery;
 
 public sealed class ListContactDuplicatePairsValidator : AbstractValidator<ListContactDuplicatePairsQuery>

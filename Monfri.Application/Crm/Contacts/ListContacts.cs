@@ -34,7 +34,7 @@ public sealed record ContactFilter
 }
 
 /// <summary>A page of contacts, filtered, searched and sorted on the server (fast at 100,000+ contacts).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record ListContactsQuery(
     ContactFilter Filter,
     string? SortBy = null,

@@ -22,7 +22,7 @@ namespace Monfri.Application.Crm.Contacts;
 /// deleted — all in one transaction. Both versions are the ones the merge screen loaded: if either record
 /// changed since, the merge is refused with a conflict.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.EditContacts)]
 public sealed record MergeContactsCommand(
     Guid SurvivorId,
     Guid AbsorbedId,

@@ -12,7 +12,7 @@ using Roles = Monfri.Domain.Common.Roles;
 namespace Monfri.Application.Crm.Contacts;
 
 /// <summary>Two contacts side by side for the merge screen: every field with each one's value, and what each brings along.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record PreviewContactMergeQuery(Guid A, Guid B) : IQuery<Result<MergePreview>>;
 
 public sealed class PreviewContactMergeHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<PreviewContactMergeQuery, Result<MergePreview>>

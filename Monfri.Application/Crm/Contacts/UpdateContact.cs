@@ -15,7 +15,7 @@ namespace Monfri.Application.Crm.Contacts;
 /// Saves a contact's fields. <see cref="Version"/> is the version the editor loaded: if someone saved in
 /// between, the save is refused with a conflict rather than silently overwriting their change.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.EditContacts)]
 public sealed record UpdateContactCommand : ContactInput, ICommand<Result<ContactDetail>>
 {
     public Guid Id { get; init; }

@@ -12,19 +12,19 @@ namespace Monfri.Application.Crm.CustomFields;
 public sealed record CustomFieldDto(Guid Id, CrmObjectType ObjectType, string Key, string Label, CustomFieldType Type, IReadOnlyList<string> Options, int Order);
 
 /// <summary>The custom fields of one record kind (or all), in form order. Everyone reads them: forms need them.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record ListCustomFieldsQuery(CrmObjectType? ObjectType = null) : IQuery<Result<IReadOnlyList<CustomFieldDto>>>;
 
 /// <summary>Adds a field to contacts, companies or deals. The key is fixed once created (values are stored under it).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager)]
+[RequiresPermission(Permission.ConfigureCrm)]
 public sealed record CreateCustomFieldCommand(CrmObjectType ObjectType, string Key, string Label, CustomFieldType Type, IReadOnlyList<string> Options) : ICommand<Result<CustomFieldDto>>;
 
 /// <summary>Renames a field or changes its options or place.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager)]
+[RequiresPermission(Permission.ConfigureCrm)]
 public sealed record UpdateCustomFieldCommand(Guid Id, string Label, IReadOnlyList<string> Options, int Order) : ICommand<Result<CustomFieldDto>>;
 
 /// <summary>Removes a field definition; values already stored stay in the records' history but are no longer shown.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager)]
+[RequiresPermission(Permission.ConfigureCrm)]
 public sealed record DeleteCustomFieldCommand(Guid Id) : ICommand<Result>;
 
 public sealed class CreateCustomFieldValidator : AbstractValidator<CreateCustomFieldCommand>

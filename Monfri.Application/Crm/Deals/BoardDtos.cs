@@ -3,7 +3,14 @@ using Monfri.Application.Crm.Pipelines;
 namespace Monfri.Application.Crm.Deals;
 
 /// <summary>A pipeline's board: its stages and the open deals the viewer may see, matching the filter.</summary>
-public sealed record Board(PipelineDto Pipeline, IReadOnlyList<BoardCard> Cards, BoardFilter Filter, string DefaultCurrency);
+public sealed record Board(PipelineDto Pipeline, IReadOnlyList<BoardCard> Cards, BoardFilter Filter, string DefaultCurrency)
+{
+    /// <summary>Whether the viewer may move, add and edit deals on it (<see cref="Monfri.Application.Common.Security.Permission.EditDeals"/>).</summary>
+    public bool CanEdit { get; init; }
+
+    /// <summary>Whether the viewer may move a deal past the pipeline's stage rules (<see cref="Monfri.Application.Common.Security.Permission.OverrideStageRules"/>).</summary>
+    public bool CanOverrideStageRules { get; init; }
+}
 
 /// <summary>One card: an open deal with what the board shows on it.</summary>
 public sealed record BoardCard(

@@ -51,7 +51,14 @@ public sealed record DealDetail(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     double Position,
-    uint Version);
+    uint Version)
+{
+    /// <summary>Whether the viewer may edit, move, win, lose or delete it (<see cref="Monfri.Application.Common.Security.Permission.EditDeals"/>).</summary>
+    public bool CanEdit { get; init; }
+
+    /// <summary>Whether the viewer may move it past the pipeline's stage rules (<see cref="Monfri.Application.Common.Security.Permission.OverrideStageRules"/>).</summary>
+    public bool CanOverrideStageRules { get; init; }
+}
 
 /// <summary>A company or contact linked from a deal; <see cref="Detail"/> is a contact's email or a company's domain.</summary>
 public sealed record DealLink(Guid Id, string Name, string? Detail);
@@ -97,6 +104,10 @@ public sealed record DealFormOptions(
     IReadOnlyList<PipelineDto> Pipelines,
     IReadOnlyList<DealPerson> Owners,
     IReadOnlyList<DealCustomField> CustomFields,
-    string DefaultCurrency);
+    string DefaultCurrency)
+{
+    /// <summary>Whether the viewer may create, import and change deals (<see cref="Monfri.Application.Common.Security.Permission.EditDeals"/>).</summary>
+    public bool CanEditDeals { get; init; }
+}
 
 public sealed record DealCustomField(string Key, string Label, CustomFieldType Type, IReadOnlyList<string> Options);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Persistence;
+using Monfri.Application.Crm.Common;
 using Monfri.Application.Crm.Pipelines;
 using Monfri.Domain.Crm;
 
@@ -10,8 +11,11 @@ internal static class DealQueries
 {
     public const string DeletedStage = "(deleted stage)";
 
-    /// <summary>The deal as its page shows it, or null when it does not exist. Visibility is the caller's job.</summary>
-    public static async Task<DealDetail?> LoadAsync(IMonfriDb db, Guid dealId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The deal as its page shows it, with what <paramref name="viewer"/> may do with it, or null when it does not
+    /// exist. Visibility is the caller's job.
+    /// </summary>
+    public static async Task<DealDetail?> LoadAsync(IMonfriDb db, Guid dealId, DateTimeOffset now, CrmAccess viewer, CancellationToken cancellationToken)
     {
         var deal = await db.Deals.AsNoTracking().Include(d => d.Contacts).FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
         if (deal is null)
@@ -42,7 +46,11 @@ internal static class DealQueries
             await HistoryAsync(db, deal, pipeline, now, cancellationToken),
             deal.StageEnteredAt,
             deal.Status == DealStatus.Open && stage.RottingDays is { } days && now - deal.StageEnteredAt > TimeSpan.FromDays(days),
-            deal.ClosedAt, deal.CreatedAt, deal.UpdatedAt, deal.Position, deal.Version);
+            deal.ClosedAt, deal.CreatedAt, deal.UpdatedAt, deal.Position, deal.Version)
+        {
+            CanEdit = viewer.CanEditDeals,
+            CanOverrideStageRules = viewer.CanOverrideStageRules,
+        };
     }
 
     private static async Task<List<DealStageVisit>> HistoryAsync(IMonfriDb db, Deal deal, PipelineDto pipeline, DateTimeOffset now, CancellationToken cancellationToken)

@@ -7,24 +7,23 @@ using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Domain.Crm;
 
-using Roles = Monfri.Domain.Common.Roles;
 
 namespace Monfri.Application.Crm.Imports;
 
 /// <summary>One import with its progress. Only the user who started it and admins may read it (others: not found).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record GetImportJobQuery(Guid Id) : IQuery<Result<ImportJobDto>>;
 
 /// <summary>Past and running imports, newest first: the user's own, or everyone's for an admin.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record ListImportJobsQuery(CrmObjectType? ObjectType = null, int PageIndex = 0, int PageSize = 20) : IQuery<Result<Page<ImportJobDto>>>, IPagedQuery;
 
 /// <summary>The rows of an import that were rejected or skipped, in file order, with the reason for each.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record ListImportIssuesQuery(Guid JobId, int PageIndex = 0, int PageSize = 100) : IQuery<Result<Page<ImportIssueDto>>>, IPagedQuery;
 
 /// <summary>The fields a column of a contacts or companies file can be mapped to (built-in and custom).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record GetImportFieldsQuery(CrmObjectType ObjectType) : IQuery<Result<IReadOnlyList<ImportField>>>;
 
 public sealed class ListImportJobsValidator : AbstractValidator<ListImportJobsQuery>
@@ -99,7 +98,7 @@ public sealed class ImportQueries(IMonfriDbFactory dbFactory, ICurrentUser curre
     private IQueryable<ImportJob> Readable(IMonfriDb db)
     {
         var jobs = db.ImportJobs.AsNoTracking();
-        if (currentUser.IsSystem || currentUser.IsInRole(Roles.Admin))
+        if (currentUser.Can(Permission.ViewAllImports))
         {
             return jobs;
         }

@@ -6,7 +6,6 @@ using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Domain.Crm;
 
-using Roles = Monfri.Domain.Common.Roles;
 
 namespace Monfri.Application.Crm.Imports;
 
@@ -16,7 +15,7 @@ namespace Monfri.Application.Crm.Imports;
 /// queued that cannot run. Without a mapping, columns are mapped by their names. <see cref="Content"/> must
 /// be seekable: it is read once to check and count, then streamed into the job.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.EditContacts)]
 public sealed record StartImportCommand(
     CrmObjectType ObjectType,
     string FileName,
@@ -42,12 +41,10 @@ public sealed class StartImportValidator : AbstractValidator<StartImportCommand>
 public sealed class StartImportHandler(IMonfriDbFactory dbFactory, IImportStore store, ICurrentUser currentUser, TimeProvider clock)
     : ICommandHandler<StartImportCommand, Result<ImportJobDto>>
 {
-    private static readonly string[] DealCreators = [Roles.Admin, Roles.Manager, Roles.Sales];
-
     public async ValueTask<Result<ImportJobDto>> Handle(StartImportCommand command, CancellationToken cancellationToken)
     {
         // Importing deals creates deals, so it takes the roles that may create one (marketing may not).
-        if (command.ObjectType == CrmObjectType.Deal && !DealCreators.Any(currentUser.IsInRole))
+        if (command.ObjectType == CrmObjectType.Deal && !currentUser.Can(Permission.EditDeals))
         {
             return Result<ImportJobDto>.Forbidden("Only admins, managers and sales may import deals.");
         }

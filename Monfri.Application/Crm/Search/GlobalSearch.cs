@@ -35,7 +35,7 @@ public sealed record SearchHit(SearchHitKind Kind, Guid Id, string Title, string
 /// Finds contacts, companies and deals by name, email or domain, and people by an exact user id or anonymous id
 /// (what support staff paste from a log or a cookie), among the records the user may see.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record GlobalSearchQuery(string Text, int PerKind = 5) : IQuery<Result<IReadOnlyList<SearchHit>>>;
 
 public sealed class GlobalSearchValidator : AbstractValidator<GlobalSearchQuery>

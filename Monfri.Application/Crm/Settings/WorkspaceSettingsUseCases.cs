@@ -19,11 +19,11 @@ public static class WorkspaceSettingsLive
 public sealed record WorkspaceSettingsDto(bool RepsSeeOnlyOwnRecords, IReadOnlyList<LifecycleStage> LifecycleStages, string DefaultCurrency, uint Version);
 
 /// <summary>The CRM settings every form needs (lifecycle stages, currency); everyone reads them.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record GetWorkspaceSettingsQuery : IQuery<Result<WorkspaceSettingsDto>>;
 
 /// <summary>Changes workspace-wide CRM settings, including "reps see only their own records".</summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManageWorkspace)]
 public sealed record UpdateWorkspaceSettingsCommand(bool RepsSeeOnlyOwnRecords, IReadOnlyList<LifecycleStage> LifecycleStages, string DefaultCurrency, uint Version)
     : ICommand<Result<WorkspaceSettingsDto>>;
 

@@ -32,14 +32,14 @@ public static class SavedViewNames
 public sealed record SavedViewDto(Guid Id, CrmObjectType ObjectType, string Name, string Definition);
 
 /// <summary>The signed-in user's saved views of one list.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record ListSavedViewsQuery(CrmObjectType ObjectType) : IQuery<Result<IReadOnlyList<SavedViewDto>>>;
 
 /// <summary>Saves the current filters, sort and columns under a name (same name: replaced).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record SaveViewCommand(CrmObjectType ObjectType, string Name, string Definition) : ICommand<Result<SavedViewDto>>;
 
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record DeleteSavedViewCommand(Guid Id) : ICommand<Result>;
 
 public sealed class SaveViewValidator : AbstractValidator<SaveViewCommand>

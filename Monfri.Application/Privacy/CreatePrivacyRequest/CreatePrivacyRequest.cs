@@ -11,7 +11,7 @@ namespace Monfri.Application.Privacy.CreatePrivacyRequest;
 /// Queues an export, deletion or suppression for the person an identifier points at (an email, a user id, an
 /// anonymous id or a custom external id). The work runs in the background; the answer is the queued request.
 /// </summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManagePrivacy)]
 public sealed record CreatePrivacyRequestCommand(PrivacyRequestKind Kind, string IdentityType, string IdentityValue)
     : ICommand<Result<PrivacyRequestDto>>
 {

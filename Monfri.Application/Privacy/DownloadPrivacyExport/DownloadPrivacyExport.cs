@@ -9,7 +9,7 @@ using Monfri.Domain.Privacy;
 namespace Monfri.Application.Privacy.DownloadPrivacyExport;
 
 /// <summary>The JSON document of a completed export, opened as a stream (the caller disposes it).</summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManagePrivacy)]
 public sealed record DownloadPrivacyExportQuery(Guid Id) : IQuery<Result<PrivacyExportFile>>;
 
 public sealed record PrivacyExportFile(string FileName, long Length, Stream Content);

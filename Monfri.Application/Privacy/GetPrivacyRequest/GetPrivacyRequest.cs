@@ -8,7 +8,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Privacy.GetPrivacyRequest;
 
 /// <summary>One privacy request with its status and counts.</summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManagePrivacy)]
 public sealed record GetPrivacyRequestQuery(Guid Id) : IQuery<Result<PrivacyRequestDto>>;
 
 public sealed class GetPrivacyRequestHandler(IMonfriDbFactory dbFactory) : IQueryHandler<GetPrivacyRequestQuery, Result<PrivacyRequestDto>>

@@ -12,7 +12,7 @@ namespace Monfri.Application.Privacy.LiftSuppression;
 /// Lifts a suppression (the person withdrew their objection, or it was made by mistake): their events are
 /// collected and they may be emailed again from now on. Events dropped meanwhile stay lost.
 /// </summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManagePrivacy)]
 public sealed record LiftSuppressionCommand(Guid RequestId) : ICommand<Result<PrivacyRequestDto>>;
 
 public sealed class LiftSuppressionHandler(IMonfriDbFactory dbFactory, IPrivacyRequestStore store, ILiveFeed live, TimeProvider clock)

@@ -9,7 +9,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Privacy.ListPrivacyRequests;
 
 /// <summary>Privacy requests, newest first, with their status and counts.</summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManagePrivacy)]
 public sealed record ListPrivacyRequestsQuery(int PageIndex = 0, int PageSize = 20) : IQuery<Result<Page<PrivacyRequestDto>>>, IPagedQuery;
 
 public sealed class ListPrivacyRequestsHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListPrivacyRequestsQuery, Result<Page<PrivacyRequestDto>>>

@@ -6,7 +6,7 @@ using Monfri.Domain.Common;
 
 namespace Monfri.Application.Users.CreateUser;
 
-[RequiresRole(Domain.Common.Roles.Admin)]
+[RequiresPermission(Permission.ManageUsers)]
 public sealed record CreateUserCommand(string Email, string DisplayName, string Password, IReadOnlyCollection<string> Roles)
     : ICommand<Result<UserDto>>
 {

@@ -8,7 +8,7 @@ using Roles = Monfri.Domain.Common.Roles;
 namespace Monfri.Application.Users.ListUserRefs;
 
 /// <summary>Active users by name, for owner and assignee pickers (everyone may pick a colleague).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record ListUserRefsQuery : IQuery<Result<IReadOnlyList<UserRef>>>;
 
 public sealed class ListUserRefsHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListUserRefsQuery, Result<IReadOnlyList<UserRef>>>

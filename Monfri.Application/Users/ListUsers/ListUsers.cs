@@ -5,7 +5,7 @@ using Monfri.Domain.Common;
 
 namespace Monfri.Application.Users.ListUsers;
 
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManageUsers)]
 public sealed record ListUsersQuery : IQuery<Result<IReadOnlyList<UserDto>>>;
 
 public sealed class ListUsersHandler(IIdentityService identity) : IQueryHandler<ListUsersQuery, Result<IReadOnlyList<UserDto>>>

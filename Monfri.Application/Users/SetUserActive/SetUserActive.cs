@@ -7,7 +7,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Users.SetUserActive;
 
 /// <summary>Deactivates or reactivates an account. A deactivated user's sessions and API tokens stop working.</summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ManageUsers)]
 public sealed record SetUserActiveCommand(Guid UserId, bool Active) : ICommand<Result>;
 
 public sealed class SetUserActiveHandler(IIdentityService identity, ICurrentUser currentUser, ILiveFeed live)

@@ -6,7 +6,7 @@ using Monfri.Domain.Common;
 
 namespace Monfri.Application.Users.SetUserRoles;
 
-[RequiresRole(Domain.Common.Roles.Admin)]
+[RequiresPermission(Permission.ManageUsers)]
 public sealed record SetUserRolesCommand(Guid UserId, IReadOnlyCollection<string> Roles) : ICommand<Result>;
 
 public sealed class SetUserRolesHandler(IIdentityService identity, ICurrentUser currentUser, ILiveFeed live)

@@ -33,6 +33,21 @@ public sealed class TimelineDatabase : IAsyncLifetime
         await db.SaveChangesAsync();
         return person;
     }
+
+    public async Task<Deal> DealAsync(string name, Guid? ownerId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var pipeline = Pipeline.Create($"Sales {Guid.NewGuid():N}", [("Qualified", 20, null)], now);
+        var deal = Deal.Create(
+            new DealDetails(name, 1000m, "EUR", null, ownerId, null, [], [], new Dictionary<string, object?>()),
+            pipeline.OpenStages.First(), ownerId, 0, now);
+        await using var scope = App.Provider.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IMonfriDbFactory>().CreateAsync();
+        db.Pipelines.Add(pipeline);
+        db.Deals.Add(deal);
+        await db.SaveChangesAsync();
+        return deal;
+    }
 }
 
 public sealed class ActivityTimelineTests(TimelineDatabase database) : MudTestContext, IClassFixture<TimelineDatabase>
@@ -78,6 +93,24 @@ public sealed class ActivityTimelineTests(TimelineDatabase database) : MudTestCo
         Assert.Contains("monfri-task-done", items[3].InnerHtml, StringComparison.Ordinal);
         Assert.Contains("Nora", items[2].QuerySelector("[data-testid=activity-meta]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(2, timeline.FindAll("[data-testid=activity-complete]").Count);
+    }
+
+    [Fact]
+    public async Task A_marketer_given_a_task_on_a_deal_can_tick_it_off_but_gets_no_edit_delete_or_composer_the_server_would_refuse()
+    {
+        var (rep, repPrincipal) = await App.CreateUserAsync("Quinn", Roles.Sales);
+        var (marketer, marketerPrincipal) = await App.CreateUserAsync("Mara", Roles.Marketing);
+        var deal = await database.DealAsync("Initech pilot", rep.Id);
+        await App.SendAs(repPrincipal, new LogActivityCommand(
+            ActivityType.Task, "Send the case study", null, null, null, deal.Id, DueAt: DateTimeOffset.UtcNow.AddDays(1), AssigneeId: marketer.Id));
+
+        var timeline = RenderSignedIn<ActivityTimeline>(App, marketerPrincipal, p => p.Add(c => c.DealId, deal.Id));
+
+        timeline.WaitForAssertion(() => Assert.Single(timeline.FindAll("[data-testid=activity-item]")));
+        Assert.False(timeline.Find("[data-testid=activity-complete] input").HasAttribute("disabled"));
+        Assert.Empty(timeline.FindAll("[data-testid=activity-edit]"));
+        Assert.Empty(timeline.FindAll("[data-testid=activity-delete]"));
+        Assert.Empty(timeline.FindAll("[data-testid=activity-composer]"));
     }
 
     [Fact]

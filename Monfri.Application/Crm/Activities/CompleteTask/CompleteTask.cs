@@ -10,7 +10,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Activities.CompleteTask;
 
 /// <summary>Ticks a task off (<see cref="Completed"/> true) or reopens it.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.LogActivities)]
 public sealed record CompleteTaskCommand(Guid Id, bool Completed = true) : ICommand<Result<ActivityDto>>;
 
 public sealed class CompleteTaskHandler(
@@ -62,6 +62,6 @@ public sealed class CompleteTaskHandler(
 
         await live.PublishOnProfilesAsync(db, ActivityLive.Updated, activity.Id, [new(activity.PersonId, activity.DealId)], cancellationToken);
 
-        return await ActivityReader.ToDtoAsync(db, activity, cancellationToken);
+        return await ActivityReader.ToDtoAsync(db, activity, currentUser, cancellationToken);
     }
 }

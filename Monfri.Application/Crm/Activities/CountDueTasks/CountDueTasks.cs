@@ -9,7 +9,7 @@ using Monfri.Domain.Crm;
 namespace Monfri.Application.Crm.Activities.CountDueTasks;
 
 /// <summary>How many of the current user's open tasks are due now or overdue (the app bar's badge).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)] // CrmRoles.Read
+[RequiresPermission(Permission.ViewActivities)]
 public sealed record CountDueTasksQuery : IQuery<Result<int>>;
 
 public sealed class CountDueTasksHandler(IMonfriDbFactory dbFactory, ICurrentUser currentUser, TimeProvider clock)

@@ -10,8 +10,8 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Activities.DeleteActivity;
 
 /// <summary>Removes an activity from every timeline. Its author, managers and admins may delete it.</summary>
-// CrmRoles.EditPeople; a deal additionally needs CrmRoles.EditDeals.
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+// An activity on a deal additionally needs Permission.EditDeals, checked below.
+[RequiresPermission(Permission.LogActivities)]
 public sealed record DeleteActivityCommand(Guid Id) : ICommand<Result>;
 
 public sealed class DeleteActivityHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, ILiveFeed live)

@@ -22,7 +22,7 @@ namespace Monfri.Application.Crm.Activities.GetTimeline;
 /// reached through another record appear only when that record is visible to the user.
 /// </para>
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)] // CrmRoles.Read
+[RequiresPermission(Permission.ViewActivities)]
 public sealed record GetTimelineQuery(
     Guid? PersonId = null,
     Guid? CompanyId = null,
@@ -34,7 +34,7 @@ public sealed record GetTimelineQuery(
     public const int MaxPageSize = 100;
 }
 
-public sealed class GetTimelineHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<GetTimelineQuery, Result<TimelinePage>>
+public sealed class GetTimelineHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser) : IQueryHandler<GetTimelineQuery, Result<TimelinePage>>
 {
     public async ValueTask<Result<TimelinePage>> Handle(GetTimelineQuery query, CancellationToken cancellationToken)
     {
@@ -88,7 +88,10 @@ public sealed class GetTimelineHandler(IMonfriDbFactory dbFactory, CrmAccess acc
             .ToListAsync(cancellationToken);
         var page = rows.Take(query.PageSize).ToList();
         var next = rows.Count > query.PageSize ? TimelineCursor.Format(page[^1]) : null;
-        return new TimelinePage(await ActivityReader.ToDtosAsync(db, page, cancellationToken), next);
+        return new TimelinePage(
+            await ActivityReader.ToDtosAsync(db, page, currentUser, cancellationToken),
+            next,
+            ActivityRules.MayLog(currentUser, onDeal: query.DealId is not null));
     }
 }
 

@@ -8,7 +8,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Activities.ListAssignees;
 
 /// <summary>The active users a task can be assigned to, by name (the composer's assignee picker).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)] // CrmRoles.Read
+[RequiresPermission(Permission.ViewActivities)]
 public sealed record ListAssigneesQuery : IQuery<Result<IReadOnlyList<UserRef>>>;
 
 public sealed class ListAssigneesHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListAssigneesQuery, Result<IReadOnlyList<UserRef>>>

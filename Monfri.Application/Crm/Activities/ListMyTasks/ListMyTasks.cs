@@ -15,7 +15,7 @@ namespace Monfri.Application.Crm.Activities.ListMyTasks;
 /// upcoming (later, or no due date), plus those completed in the last <see cref="CompletedDays"/> days.
 /// "Today" is the user's today: pass the browser's <see cref="TimeZone"/> (IANA id or offset; UTC if empty).
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)] // CrmRoles.Read
+[RequiresPermission(Permission.ViewActivities)]
 public sealed record ListMyTasksQuery(string? TimeZone = null) : IQuery<Result<MyTaskGroups>>
 {
     public const int CompletedDays = 7;
@@ -49,7 +49,7 @@ public sealed class ListMyTasksHandler(IMonfriDbFactory dbFactory, ICurrentUser 
             .Take(ListMyTasksQuery.MaxCompleted)
             .ToListAsync(cancellationToken);
 
-        var dtos = await ActivityReader.ToDtosAsync(db, [.. open, .. completed], cancellationToken);
+        var dtos = await ActivityReader.ToDtosAsync(db, [.. open, .. completed], currentUser, cancellationToken);
         var openDtos = dtos.Take(open.Count).ToList();
         return new MyTaskGroups(
             Overdue: openDtos.Where(t => t.DueAt <= now).ToList(),

@@ -14,8 +14,8 @@ namespace Monfri.Application.Crm.Activities.LogActivity;
 /// Logs a note, call, meeting or task on a contact, company and/or deal. A task's assignee defaults to the
 /// person logging it. The body is rich text and is sanitized before it is stored.
 /// </summary>
-// CrmRoles.EditPeople (attributes take constants); a deal additionally needs CrmRoles.EditDeals, checked below.
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+// An activity on a deal additionally needs Permission.EditDeals, checked below.
+[RequiresPermission(Permission.LogActivities)]
 public sealed record LogActivityCommand(
     ActivityType Type,
     string Subject,
@@ -74,6 +74,6 @@ public sealed class LogActivityHandler(
 
         await live.PublishOnProfilesAsync(db, ActivityLive.Created, activity.Id, [new(activity.PersonId, activity.DealId)], cancellationToken);
 
-        return await ActivityReader.ToDtoAsync(db, activity, cancellationToken);
+        return await ActivityReader.ToDtoAsync(db, activity, currentUser, cancellationToken);
     }
 }

@@ -15,8 +15,8 @@ namespace Monfri.Application.Crm.Activities.UpdateActivity;
 /// Edits an activity (its type stays). Its author, a task's assignee, managers and admins may edit.
 /// <see cref="Version"/> is the version the editor started from: a save over someone else's newer change is a conflict.
 /// </summary>
-// CrmRoles.EditPeople; a deal additionally needs CrmRoles.EditDeals.
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+// An activity on a deal additionally needs Permission.EditDeals, checked below.
+[RequiresPermission(Permission.LogActivities)]
 public sealed record UpdateActivityCommand(
     Guid Id,
     string Subject,
@@ -103,7 +103,7 @@ public sealed class UpdateActivityHandler(
         // Moved to another contact or deal: the page it left drops it, the page it joined shows it.
         await live.PublishOnProfilesAsync(db, ActivityLive.Updated, activity.Id, [previousLinks, new(activity.PersonId, activity.DealId)], cancellationToken);
 
-        return await ActivityReader.ToDtoAsync(db, activity, cancellationToken);
+        return await ActivityReader.ToDtoAsync(db, activity, currentUser, cancellationToken);
     }
 
     private static Result<ActivityDto> Conflict() =>

@@ -13,11 +13,11 @@ using Monfri.Domain.Crm;
 namespace Monfri.Application.Crm.Deals.BoardFilters;
 
 /// <summary>The signed-in user's last filter on one pipeline's board (empty when they never set one).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewDeals)]
 public sealed record GetBoardFilterQuery(Guid PipelineId) : IQuery<Result<BoardFilter>>;
 
 /// <summary>Remembers the user's filter on one pipeline's board, so the board opens the way they left it.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewDeals)]
 public sealed record SaveBoardFilterCommand(Guid PipelineId, BoardFilter Filter) : ICommand<Result>;
 
 public sealed class SaveBoardFilterValidator : AbstractValidator<SaveBoardFilterCommand>

@@ -13,7 +13,7 @@ namespace Monfri.Application.Crm.Deals.CreateDeal;
 /// Creates a deal in an open stage: <see cref="StageId"/>, else the first stage of <see cref="PipelineId"/>,
 /// else the first stage of the default pipeline. Without an owner, the creator owns it.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales)]
+[RequiresPermission(Permission.EditDeals)]
 public sealed record CreateDealCommand : DealInput, ICommand<Result<DealDetail>>
 {
     public Guid? PipelineId { get; init; }
@@ -51,7 +51,7 @@ public sealed class CreateDealHandler(IMonfriDbFactory dbFactory, ICurrentUser c
         db.Deals.Add(deal);
         await db.SaveChangesAsync(cancellationToken);
         await live.PublishAsync(DealLive.Created, DealSnapshot.Of(deal), deal.Contacts.Select(c => c.PersonId), cancellationToken);
-        return (await DealQueries.LoadAsync(db, deal.Id, now, cancellationToken))!;
+        return (await DealQueries.LoadAsync(db, deal.Id, now, new Crm.Common.CrmAccess(currentUser), cancellationToken))!;
     }
 
     private static async Task<Result<PipelineStage>> StageForAsync(IMonfriDb db, CreateDealCommand command, CancellationToken cancellationToken)

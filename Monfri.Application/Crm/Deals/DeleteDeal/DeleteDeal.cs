@@ -10,7 +10,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Deals.DeleteDeal;
 
 /// <summary>Deletes a deal with its contact links and stage history; the audit log keeps that it existed.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales)]
+[RequiresPermission(Permission.EditDeals)]
 public sealed record DeleteDealCommand(Guid DealId) : ICommand<Result>;
 
 public sealed class DeleteDealHandler(IMonfriDbFactory dbFactory, CrmAccess access, ILiveFeed live) : ICommandHandler<DeleteDealCommand, Result>

@@ -9,7 +9,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Deals.FindDealParties;
 
 /// <summary>Companies and contacts whose name (or email, domain) contains <see cref="Search"/>, for linking them to a deal.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewDeals)]
 public sealed record FindDealPartiesQuery(string? Search, int Take = 10) : IQuery<Result<DealParties>>;
 
 public sealed record DealParties(IReadOnlyList<DealLink> Companies, IReadOnlyList<DealLink> Contacts);

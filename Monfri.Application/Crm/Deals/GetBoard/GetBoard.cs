@@ -15,7 +15,7 @@ namespace Monfri.Application.Crm.Deals.GetBoard;
 /// The board of one pipeline: its stages and every open deal in it the viewer may see (own records only for
 /// reps under that rule), narrowed by <see cref="Filter"/>, ordered by position within each stage.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewDeals)]
 public sealed record GetBoardQuery(Guid PipelineId, BoardFilter? Filter = null) : IQuery<Result<Board>>;
 
 public sealed class GetBoardValidator : AbstractValidator<GetBoardQuery>
@@ -46,6 +46,10 @@ public sealed class GetBoardHandler(IMonfriDbFactory dbFactory, CrmAccess access
             filter);
         var cards = await BoardQueries.Cards(db, deals).ToListAsync(cancellationToken);
         var currency = await db.WorkspaceSettings.AsNoTracking().Where(s => s.Id == Domain.Crm.WorkspaceSettings.SingletonId).Select(s => s.DefaultCurrency).FirstOrDefaultAsync(cancellationToken) ?? "EUR";
-        return new Board(pipeline.ToDto(), cards, filter, currency);
+        return new Board(pipeline.ToDto(), cards, filter, currency)
+        {
+            CanEdit = access.CanEditDeals,
+            CanOverrideStageRules = access.CanOverrideStageRules,
+        };
     }
 }

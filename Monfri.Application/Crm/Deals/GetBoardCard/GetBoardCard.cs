@@ -13,7 +13,7 @@ namespace Monfri.Application.Crm.Deals.GetBoardCard;
 /// One deal as a board card, for applying a live change or showing where a contested card really is.
 /// Not found when the deal is deleted, hidden from the viewer, or no longer open (it left the board).
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewDeals)]
 public sealed record GetBoardCardQuery(Guid DealId) : IQuery<Result<BoardCard>>;
 
 public sealed class GetBoardCardHandler(IMonfriDbFactory dbFactory, CrmAccess access) : IQueryHandler<GetBoardCardQuery, Result<BoardCard>>

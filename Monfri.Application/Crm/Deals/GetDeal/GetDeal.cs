@@ -9,7 +9,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Deals.GetDeal;
 
 /// <summary>One deal with its pipeline, stage, company, contacts, owner and stage history; hidden deals are not found.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewDeals)]
 public sealed record GetDealQuery(Guid DealId) : IQuery<Result<DealDetail>>;
 
 public sealed class GetDealHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock) : IQueryHandler<GetDealQuery, Result<DealDetail>>
@@ -23,7 +23,7 @@ public sealed class GetDealHandler(IMonfriDbFactory dbFactory, CrmAccess access,
             return Result<DealDetail>.NotFound("That deal does not exist.");
         }
 
-        var deal = await DealQueries.LoadAsync(db, query.DealId, clock.GetUtcNow(), cancellationToken);
+        var deal = await DealQueries.LoadAsync(db, query.DealId, clock.GetUtcNow(), access, cancellationToken);
         return deal is null ? Result<DealDetail>.NotFound("That deal does not exist.") : deal;
     }
 }

@@ -10,10 +10,10 @@ using Monfri.Domain.Crm;
 namespace Monfri.Application.Crm.Deals.GetDealFormOptions;
 
 /// <summary>Everything a deal form offers to choose from: pipelines and stages, active users as owners, deal custom fields.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewDeals)]
 public sealed record GetDealFormOptionsQuery : IQuery<Result<DealFormOptions>>;
 
-public sealed class GetDealFormOptionsHandler(IMonfriDbFactory dbFactory) : IQueryHandler<GetDealFormOptionsQuery, Result<DealFormOptions>>
+public sealed class GetDealFormOptionsHandler(IMonfriDbFactory dbFactory, ICurrentUser currentUser) : IQueryHandler<GetDealFormOptionsQuery, Result<DealFormOptions>>
 {
     public async ValueTask<Result<DealFormOptions>> Handle(GetDealFormOptionsQuery query, CancellationToken cancellationToken)
     {
@@ -27,6 +27,9 @@ public sealed class GetDealFormOptionsHandler(IMonfriDbFactory dbFactory) : IQue
             pipelines.Select(p => p.ToDto()).ToList(),
             owners,
             fields.Select(f => new DealCustomField(f.Key, f.Label, f.Type, f.Options)).ToList(),
-            currency);
+            currency)
+        {
+            CanEditDeals = currentUser.Can(Permission.EditDeals),
+        };
     }
 }

@@ -13,7 +13,7 @@ namespace Monfri.Application.Crm.Deals.GetDealTotals;
 /// Totals over every deal the deals list's filter matches, not just the page shown: managers read the list as a
 /// report. Counted with the list's own filter and visibility rule (reps limited to their own records total only those).
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewDeals)]
 public sealed record GetDealTotalsQuery(DealFilter Filter) : IQuery<Result<DealTotals>>;
 
 /// <summary>How many deals match, and their amounts per currency (amounts in different currencies are never added up).</summary>

@@ -33,7 +33,7 @@ public sealed record DealFilter
 }
 
 /// <summary>A page of deals, filtered, searched and sorted in the database; reps limited to their own records see only those.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewDeals)]
 public sealed record ListDealsQuery(
     DealFilter Filter,
     string? SortBy = null,

@@ -10,7 +10,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Deals.MarkDealLost;
 
 /// <summary>Closes a deal as lost, with the reason: a move to its pipeline's Lost stage.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales)]
+[RequiresPermission(Permission.EditDeals)]
 public sealed record MarkDealLostCommand(Guid DealId, uint Version, string Reason) : ICommand<Result<DealSnapshot>>;
 
 public sealed class MarkDealLostValidator : AbstractValidator<MarkDealLostCommand>

@@ -9,7 +9,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Deals.MarkDealWon;
 
 /// <summary>Closes a deal as won: a move to its pipeline's Won stage, with the same checks as any move.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales)]
+[RequiresPermission(Permission.EditDeals)]
 public sealed record MarkDealWonCommand(Guid DealId, uint Version) : ICommand<Result<DealSnapshot>>;
 
 public sealed class MarkDealWonHandler(IMonfriDbFactory dbFactory, IMediator mediator) : ICommandHandler<MarkDealWonCommand, Result<DealSnapshot>>

@@ -17,7 +17,7 @@ namespace Monfri.Application.Crm.Deals.MoveDealToStage;
 /// exactly one wins and the other is told the deal changed. The pipeline's rules apply unless a Manager or
 /// Admin sets <see cref="Override"/>; the target stage's required fields must be filled; Lost needs a reason.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales)]
+[RequiresPermission(Permission.EditDeals)]
 public sealed record MoveDealToStageCommand(
     Guid DealId,
     Guid StageId,
@@ -69,7 +69,7 @@ public sealed class MoveDealToStageHandler(IMonfriDbFactory dbFactory, CrmAccess
         var current = pipeline.Stages.Single(s => s.Id == deal.StageId);
         if (pipeline.RuleViolation(current, target) is { } violation)
         {
-            var mayOverride = currentUser.IsSystem || currentUser.IsInRole(Roles.Manager) || currentUser.IsInRole(Roles.Admin);
+            var mayOverride = currentUser.Can(Permission.OverrideStageRules);
             if (!command.Override)
             {
                 return Result<DealSnapshot>.Invalid(violation + (mayOverride ? " As a manager you may override this rule." : ""), nameof(command.StageId));

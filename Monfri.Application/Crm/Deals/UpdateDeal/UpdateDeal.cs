@@ -13,7 +13,7 @@ namespace Monfri.Application.Crm.Deals.UpdateDeal;
 /// Saves a deal's fields. <see cref="Version"/> is the version the editor loaded: a save based on an older
 /// version is refused with a conflict instead of silently overwriting a colleague's change.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales)]
+[RequiresPermission(Permission.EditDeals)]
 public sealed record UpdateDealCommand : DealInput, ICommand<Result<DealDetail>>
 {
     public Guid Id { get; init; }
@@ -60,7 +60,7 @@ public sealed class UpdateDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
         }
 
         await live.PublishAsync(DealLive.Updated, DealSnapshot.Of(deal), contacts.Concat(deal.Contacts.Select(c => c.PersonId)), cancellationToken, previousOwner);
-        return (await DealQueries.LoadAsync(db, deal.Id, now, cancellationToken))!;
+        return (await DealQueries.LoadAsync(db, deal.Id, now, access, cancellationToken))!;
     }
 }
 

@@ -10,7 +10,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Pipelines.AddPipelineStage;
 
 /// <summary>Adds an open stage at the end of the open stages (before Won and Lost).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager)]
+[RequiresPermission(Permission.ConfigureCrm)]
 public sealed record AddPipelineStageCommand(Guid PipelineId, string Name, int Probability, int? RottingDays = null, IReadOnlyList<string>? RequiredFields = null)
     : ICommand<Result<PipelineDto>>;
 

@@ -9,7 +9,7 @@ using Monfri.Domain.Crm;
 namespace Monfri.Application.Crm.Pipelines.CreatePipeline;
 
 /// <summary>Creates a pipeline from its open stages; Won and Lost are added to every pipeline.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager)]
+[RequiresPermission(Permission.ConfigureCrm)]
 public sealed record CreatePipelineCommand(string Name, IReadOnlyList<StageInput> Stages) : ICommand<Result<PipelineDto>>;
 
 public sealed class CreatePipelineHandler(IMonfriDbFactory dbFactory, TimeProvider clock) : ICommandHandler<CreatePipelineCommand, Result<PipelineDto>>

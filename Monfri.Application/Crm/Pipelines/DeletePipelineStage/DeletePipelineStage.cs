@@ -15,7 +15,7 @@ namespace Monfri.Application.Crm.Pipelines.DeletePipelineStage;
 /// names another open stage of the same pipeline: its deals move there first (each move is recorded in the
 /// deal's history), so no deal is ever left without a stage.
 /// </summary>
-[RequiresRole(Roles.Admin, Roles.Manager)]
+[RequiresPermission(Permission.ConfigureCrm)]
 public sealed record DeletePipelineStageCommand(Guid PipelineId, Guid StageId, Guid? MoveDealsToStageId = null) : ICommand<Result<PipelineDto>>;
 
 public sealed class DeletePipelineStageHandler(IMonfriDbFactory dbFactory, ICurrentUser currentUser, TimeProvider clock, ILiveFeed live)

@@ -8,7 +8,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Pipelines.ListPipelines;
 
 /// <summary>Every pipeline with its stages, in the order the workspace arranged them (read by everyone: deal forms need them).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewDeals)]
 public sealed record ListPipelinesQuery : IQuery<Result<IReadOnlyList<PipelineDto>>>;
 
 public sealed class ListPipelinesHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListPipelinesQuery, Result<IReadOnlyList<PipelineDto>>>

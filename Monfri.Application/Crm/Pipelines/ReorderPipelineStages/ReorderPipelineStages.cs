@@ -9,7 +9,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Pipelines.ReorderPipelineStages;
 
 /// <summary>Puts the open stages of a pipeline in a new order; Won and Lost stay last.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager)]
+[RequiresPermission(Permission.ConfigureCrm)]
 public sealed record ReorderPipelineStagesCommand(Guid PipelineId, IReadOnlyList<Guid> OpenStageIds) : ICommand<Result<PipelineDto>>;
 
 public sealed class ReorderPipelineStagesHandler(IMonfriDbFactory dbFactory, ILiveFeed live) : ICommandHandler<ReorderPipelineStagesCommand, Result<PipelineDto>>

@@ -10,7 +10,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Crm.Pipelines.UpdatePipeline;
 
 /// <summary>Renames a pipeline and sets its movement rules (Managers and Admins may still override them per move).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager)]
+[RequiresPermission(Permission.ConfigureCrm)]
 public sealed record UpdatePipelineCommand(Guid PipelineId, string Name, bool NoSkippingStages, bool NoMovingBackwards) : ICommand<Result<PipelineDto>>;
 
 public sealed class UpdatePipelineValidator : AbstractValidator<UpdatePipelineCommand>

@@ -11,7 +11,7 @@ using Monfri.Domain.Crm;
 namespace Monfri.Application.Crm.Pipelines.UpdatePipelineStage;
 
 /// <summary>Renames an open stage and sets its win probability, rotting days and required fields.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager)]
+[RequiresPermission(Permission.ConfigureCrm)]
 public sealed record UpdatePipelineStageCommand(Guid PipelineId, Guid StageId, string Name, int Probability, int? RottingDays, IReadOnlyList<string> RequiredFields)
     : ICommand<Result<PipelineDto>>;
 

@@ -10,15 +10,15 @@ using Roles = Monfri.Domain.Common.Roles;
 namespace Monfri.Application.Crm.Views.ListStates;
 
 /// <summary>The signed-in user's last state of one list (its filter, sort and columns as the list's JSON), null when they never changed it.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record GetListStateQuery(CrmObjectType ObjectType) : IQuery<Result<string?>>;
 
 /// <summary>Remembers how the user left a list, so it opens that way next time (in any browser).</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record SaveListStateCommand(CrmObjectType ObjectType, string Definition) : ICommand<Result>;
 
 /// <summary>Forgets the user's last state of a list: it opens with the default filter, sort and columns again.</summary>
-[RequiresRole(Roles.Admin, Roles.Manager, Roles.Sales, Roles.Marketing)]
+[RequiresPermission(Permission.ViewContacts)]
 public sealed record ResetListStateCommand(CrmObjectType ObjectType) : ICommand<Result>;
 
 public sealed class SaveListStateValidator : AbstractValidator<SaveListStateCommand>
