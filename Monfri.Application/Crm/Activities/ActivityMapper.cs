@@ -9,6 +9,7 @@ internal static partial class ActivityMapper
     // The names live in other tables (users, people, companies, deals); ActivityReader looks them up per page.
     [MapperIgnoreSource(nameof(Activity.RemindedAt))]
     [MapperIgnoreSource(nameof(Activity.DomainEvents))]
+    [MapperIgnoreSource(nameof(Activity.Place))]
     public static partial ActivityDto ToDto(
         Activity activity, string? personName, string? companyName, string? dealName, string? authorName, string? assigneeName);
 }
