@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
+using Monfri.Application.Common.Events;
 using Monfri.Application.Crm.Common;
 
 namespace Monfri.Application;
@@ -14,6 +15,21 @@ public static class DependencyInjection
         ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<CrmAccess>();
+        AddDomainEventHandlers(services);
         return services;
+    }
+
+    /// <summary>Every domain event handler of this assembly (a module's reactions live beside its use cases).</summary>
+    private static void AddDomainEventHandlers(IServiceCollection services)
+    {
+        Type[] kinds = [typeof(IDomainEventHandler<>), typeof(IBeforeCommitHandler<>)];
+        foreach (var type in typeof(DependencyInjection).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false }))
+        {
+            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType && kinds.Contains(i.GetGenericTypeDefinition())))
+            {
+                // Scoped: a handler may read the database or the acting user of the scope that saved.
+                services.AddScoped(contract, type);
+            }
+        }
     }
 }

@@ -34,11 +34,12 @@ public static class DependencyInjection
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddDbContextFactory<MonfriDbContext>((sp, options) => options
             .UseMonfriNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
-            .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<AuditInterceptor>(), sp.GetRequiredService<DomainEventInterceptor>()));
         // Identity's stores want a scoped context; everything else uses the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<MonfriDbContext>>().CreateDbContext());
         services.AddScoped<IMonfriDbFactory, MonfriDbFactory>();
         services.AddSingleton<AuditInterceptor>();
+        services.AddSingleton<DomainEventInterceptor>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<DefaultPipelineSeeder>();
         // Keys in the database: a cookie issued by one Monfri process is valid on every other.

@@ -58,11 +58,26 @@ public sealed class Activity : Entity
         }
 
         var activity = new Activity { Id = Guid.CreateVersion7(now), CreatedById = createdBy, CreatedAt = now, Type = details.Type };
-        activity.Apply(details, now);
+        activity.Set(details, now);
+        activity.Raise(new ActivityLogged(activity.Id, activity.Type, activity.Place, now));
         return activity;
     }
 
-    public void Apply(ActivityDetails details, DateTimeOffset now)
+    /// <summary>Where the activity sits now (contact, deal, assignee).</summary>
+    public ActivityPlace Place => new(PersonId, DealId, AssigneeId);
+
+    /// <summary>An edit: subject, body, times, the records it sits on, the assignee.</summary>
+    public void Update(ActivityDetails details, DateTimeOffset now)
+    {
+        var before = Place;
+        Set(details, now);
+        Raise(new ActivityUpdated(Id, before, Place, now));
+    }
+
+    /// <summary>Marks the activity deleted; the caller then removes it from the store.</summary>
+    public void Delete(DateTimeOffset now) => Raise(new ActivityDeleted(Id, Place, now));
+
+    private void Set(ActivityDetails details, DateTimeOffset now)
     {
         Subject = details.Subject.Trim();
         Body = details.Body;
@@ -93,6 +108,7 @@ public sealed class Activity : Entity
 
         CompletedAt = completed ? CompletedAt ?? now : null;
         UpdatedAt = now;
+        Raise(completed ? new TaskCompleted(Id, Place, now) : new TaskReopened(Id, Place, now));
     }
 
     public void MarkReminded(DateTimeOffset now) => RemindedAt = now;

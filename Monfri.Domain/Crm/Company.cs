@@ -29,9 +29,22 @@ public sealed class Company : Entity, IBulkEditable
     {
         var company = new Company { Id = Guid.CreateVersion7(now), CreatedAt = now };
         company.Apply(details, now);
+        company.Raise(new CompanyCreated(company.Id, company.Name, company.OwnerId, now));
         return company;
     }
 
+    /// <summary>An edit of the company's fields (<see cref="Apply"/>, announced).</summary>
+    public void Update(CompanyDetails details, DateTimeOffset now)
+    {
+        var previousOwner = OwnerId;
+        Apply(details, now);
+        Raise(new CompanyUpdated(Id, OwnerId, previousOwner, now));
+    }
+
+    /// <summary>
+    /// Replaces the editable fields. Not announced: a merge announces itself through <see cref="Absorb"/>, an import as
+    /// a job; an edit goes through <see cref="Update"/>.
+    /// </summary>
     public void Apply(CompanyDetails details, DateTimeOffset now)
     {
         Name = details.Name.Trim();
@@ -86,6 +99,7 @@ public sealed class Company : Entity, IBulkEditable
 
         CreatedAt = CreatedAt < other.CreatedAt ? CreatedAt : other.CreatedAt;
         UpdatedAt = now;
+        Raise(new CompaniesMerged(Id, other.Id, now));
     }
 
     /// <summary>"https://www.Acme.com/about" → "acme.com"; null when empty.</summary>

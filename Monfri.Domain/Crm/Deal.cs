@@ -59,13 +59,28 @@ public sealed class Deal : Entity, IBulkEditable
             ClosedAt = stage.Kind == StageKind.Open ? null : now,
             Position = position,
         };
-        deal.Apply(details, now);
+        deal.Set(details, now);
         deal.LostReason = stage.Kind == StageKind.Lost && !string.IsNullOrWhiteSpace(lostReason) ? lostReason.Trim() : null;
         deal.StageHistory.Add(new DealStageChange(deal.Id, null, stage.Id, now, createdBy));
+        deal.Raise(new DealCreated(deal, now));
         return deal;
     }
 
-    public void Apply(DealDetails details, DateTimeOffset now)
+    /// <summary>Replaces the editable fields (the caller has validated them).</summary>
+    public void Update(DealDetails details, DateTimeOffset now)
+    {
+        var previousOwner = OwnerId;
+        var previousContacts = ContactIds();
+        Set(details, now);
+        Raise(new DealUpdated(this, previousOwner, previousContacts, now));
+    }
+
+    /// <summary>Marks the deal deleted; the caller then removes it from the store (its contact links go with it).</summary>
+    public void Delete(DateTimeOffset now) => Raise(new DealDeleted(this, ContactIds(), now));
+
+    private List<Guid> ContactIds() => [.. Contacts.Select(c => c.PersonId)];
+
+    private void Set(DealDetails details, DateTimeOffset now)
     {
         if (details.Amount < 0)
         {
@@ -94,26 +109,45 @@ public sealed class Deal : Entity, IBulkEditable
     /// Moves the deal to <paramref name="stage"/> (same pipeline) at <paramref name="position"/>, recording the
     /// change. Entering Won or Lost closes the deal; leaving them reopens it.
     /// </summary>
-    public void MoveToStage(PipelineStage stage, double position, Guid? by, DateTimeOffset now, string? lostReason = null)
+    public void MoveToStage(PipelineStage stage, double position, Guid? by, DateTimeOffset now, string? lostReason = null) =>
+        Move(stage, position, by, now, lostReason, stageRemoved: false);
+
+    /// <summary>
+    /// Moves the deal out of a stage that is being deleted into <paramref name="stage"/> (an open stage of the same
+    /// pipeline): a move like any other, told apart so boards reload the changed pipeline rather than follow each card.
+    /// </summary>
+    public void LeaveRemovedStage(PipelineStage stage, double position, Guid? by, DateTimeOffset now) =>
+        Move(stage, position, by, now, null, stageRemoved: true);
+
+    private void Move(PipelineStage stage, double position, Guid? by, DateTimeOffset now, string? lostReason, bool stageRemoved)
     {
         if (stage.PipelineId != PipelineId)
         {
             throw new DomainException("A deal moves only between stages of its own pipeline.");
         }
 
+        var from = StageId;
         Position = position;
         UpdatedAt = now;
-        if (stage.Id == StageId)
+        if (stage.Id != StageId)
         {
-            return;
+            StageHistory.Add(new DealStageChange(Id, StageId, stage.Id, now, by));
+            StageId = stage.Id;
+            StageEnteredAt = now;
+            Status = StatusFor(stage.Kind);
+            ClosedAt = Status == DealStatus.Open ? null : now;
+            LostReason = Status == DealStatus.Lost ? lostReason?.Trim() : null;
         }
 
-        StageHistory.Add(new DealStageChange(Id, StageId, stage.Id, now, by));
-        StageId = stage.Id;
-        StageEnteredAt = now;
-        Status = StatusFor(stage.Kind);
-        ClosedAt = Status == DealStatus.Open ? null : now;
-        LostReason = Status == DealStatus.Lost ? lostReason?.Trim() : null;
+        Raise(new DealMoved(this, from, stage.Id, Status, stageRemoved, now));
+        if (from != stage.Id && Status == DealStatus.Won)
+        {
+            Raise(new DealWon(Id, Amount, Currency, OwnerId, now));
+        }
+        else if (from != stage.Id && Status == DealStatus.Lost)
+        {
+            Raise(new DealLost(Id, LostReason, OwnerId, now));
+        }
     }
 
     /// <summary>Moves the deal into another pipeline (its first open stage or the given one).</summary>
@@ -131,8 +165,10 @@ public sealed class Deal : Entity, IBulkEditable
 
     public void AssignOwner(Guid? ownerId, DateTimeOffset now)
     {
+        var previousOwner = OwnerId;
         OwnerId = ownerId;
         UpdatedAt = now;
+        Raise(new DealUpdated(this, previousOwner, ContactIds(), now));
     }
 
     public void AddTag(string tag, DateTimeOffset now)
@@ -142,6 +178,9 @@ public sealed class Deal : Entity, IBulkEditable
             Tags = [.. Tags, tag];
             UpdatedAt = now;
         }
+
+        // Raised even when the deal had the tag: a bulk tagging has always told every chosen deal's screens.
+        Raise(new DealUpdated(this, OwnerId, ContactIds(), now));
     }
 
     public void ReplaceContact(Guid from, Guid to)

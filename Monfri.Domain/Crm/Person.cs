@@ -52,10 +52,22 @@ public sealed class Person : Entity, IBulkEditable
     {
         var person = new Person { Id = Guid.CreateVersion7(now), CreatedAt = now, UpdatedAt = now, IsContact = true };
         person.Apply(details, now);
+        person.Raise(new ContactCreated(person.Id, person.DisplayName, person.OwnerId, now));
         return person;
     }
 
-    /// <summary>Replaces the editable fields; the caller has validated them.</summary>
+    /// <summary>An edit of the contact's fields (<see cref="Apply"/>, announced).</summary>
+    public void Update(ContactDetails details, DateTimeOffset now)
+    {
+        var previousOwner = OwnerId;
+        Apply(details, now);
+        Raise(new ContactUpdated(this, previousOwner, now));
+    }
+
+    /// <summary>
+    /// Replaces the editable fields; the caller has validated them. Not announced: a merge announces itself through
+    /// <see cref="Absorb"/>, an import as a job; an edit goes through <see cref="Update"/>.
+    /// </summary>
     public void Apply(ContactDetails details, DateTimeOffset now)
     {
         FirstName = Clean(details.FirstName);
@@ -116,6 +128,7 @@ public sealed class Person : Entity, IBulkEditable
         LastActivityAt = Max(LastActivityAt, other.LastActivityAt);
         CreatedAt = CreatedAt < other.CreatedAt ? CreatedAt : other.CreatedAt;
         UpdatedAt = now;
+        Raise(new ContactsMerged(Id, other.Id, now));
     }
 
     public static string? Normalize(string? email) =>

@@ -47,6 +47,17 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     /// <summary>Bulk jobs (imports) write their own summary entry instead of one per row.</summary>
     public bool SuppressAudit { get; set; }
 
+    /// <summary>
+    /// Bulk writers that announce themselves (demo seeding) drop their records' domain events instead of dispatching
+    /// one per record.
+    /// </summary>
+    public bool SuppressDomainEvents { get; set; }
+
+    /// <summary>The scope domain event handlers are resolved from (the caller's); null: a fresh scope per dispatch.</summary>
+    public IServiceProvider? EventServices { get; set; }
+
+    internal Interceptors.DomainEventState DomainEvents { get; } = new();
+
     public IQueryable<UserRef> UserRefs =>
         Users.AsNoTracking().Select(u => new UserRef { Id = u.Id, DisplayName = u.DisplayName, Email = u.Email ?? "", IsActive = u.IsActive });
 

@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
+using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Crm.Activities;
 
 /// <summary>
-/// The <c>activity.*</c> updates published on <c>profile:{personId}</c> after an activity change has committed, so an
+/// The <c>activity.*</c> updates published on <c>profile:{personId}</c> after an activity change has committed
+/// (by <see cref="ActivityLiveUpdates"/>), so an
 /// open contact or profile page shows it. A person's timeline shows the activities logged on them and on the deals
 /// they take part in, so every such person hears of it. Each update is scoped to the record that makes the activity
 /// visible on that person's page — the person for their own activities, the deal for a deal's — so a rep limited to
@@ -17,12 +19,9 @@ public static class ActivityLive
     public const string Updated = "activity.updated";
     public const string Deleted = "activity.deleted";
 
-    /// <summary>Where an activity sits: its contact and its deal, each optional.</summary>
-    public readonly record struct Links(Guid? PersonId, Guid? DealId);
-
     /// <param name="links">Where the activity sits now and, after an edit or a delete, where it sat before.</param>
     public static async Task PublishOnProfilesAsync(
-        this ILiveFeed live, IMonfriDb db, string kind, Guid activityId, IEnumerable<Links> links, CancellationToken cancellationToken)
+        this ILiveFeed live, IMonfriDb db, string kind, Guid activityId, IEnumerable<ActivityPlace> links, CancellationToken cancellationToken)
     {
         var all = links.ToList();
         var personIds = all.Select(l => l.PersonId).OfType<Guid>().Distinct().ToList();

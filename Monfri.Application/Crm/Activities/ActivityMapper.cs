@@ -13,6 +13,7 @@ internal static partial class ActivityMapper
     [MapperIgnoreTarget(nameof(ActivityDto.CanEdit))]
     [MapperIgnoreTarget(nameof(ActivityDto.CanComplete))]
     [MapperIgnoreTarget(nameof(ActivityDto.CanDelete))]
+    [MapperIgnoreSource(nameof(Activity.Place))]
     public static partial ActivityDto ToDto(
         Activity activity, string? personName, string? companyName, string? dealName, string? authorName, string? assigneeName);
 }

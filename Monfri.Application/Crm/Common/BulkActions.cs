@@ -1,9 +1,7 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
-using Monfri.Application.Crm.Deals;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Domain.Crm;
@@ -46,7 +44,7 @@ public sealed class DeleteRecordsValidator : AbstractValidator<DeleteRecordsComm
     public DeleteRecordsValidator() => RuleFor(c => c.Ids).NotEmpty().WithMessage("Select at least one record.").Must(i => i.Count <= BulkActions.MaxRecords).WithMessage($"At most {BulkActions.MaxRecords} records at once.");
 }
 
-public sealed class BulkActions(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, ILiveFeed live)
+public sealed class BulkActions(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock)
     : ICommandHandler<AssignOwnerCommand, Result<BulkOutcome>>,
       ICommandHandler<AddTagCommand, Result<BulkOutcome>>,
       ICommandHandler<DeleteRecordsCommand, Result<BulkOutcome>>
@@ -61,22 +59,26 @@ public sealed class BulkActions(IMonfriDbFactory dbFactory, CrmAccess access, Ti
             return Result<BulkOutcome>.Invalid("The owner must be an active user.", nameof(command.OwnerId));
         }
 
-        return await ApplyAsync(db, command.ObjectType, command.Ids, r => r.AssignOwner(command.OwnerId, clock.GetUtcNow()), DealLive.Updated, cancellationToken);
+        return await ApplyAsync(db, command.ObjectType, command.Ids, r => r.AssignOwner(command.OwnerId, clock.GetUtcNow()), cancellationToken);
     }
 
     public async ValueTask<Result<BulkOutcome>> Handle(AddTagCommand command, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        return await ApplyAsync(db, command.ObjectType, command.Ids, r => r.AddTag(command.Tag.Trim(), clock.GetUtcNow()), DealLive.Updated, cancellationToken);
+        return await ApplyAsync(db, command.ObjectType, command.Ids, r => r.AddTag(command.Tag.Trim(), clock.GetUtcNow()), cancellationToken);
     }
 
     public async ValueTask<Result<BulkOutcome>> Handle(DeleteRecordsCommand command, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
-        return await ApplyAsync(db, command.ObjectType, command.Ids, r => db.Remove(r), DealLive.Deleted, cancellationToken);
+        return await ApplyAsync(db, command.ObjectType, command.Ids, r =>
+        {
+            (r as Deal)?.Delete(clock.GetUtcNow());
+            db.Remove(r);
+        }, cancellationToken);
     }
 
-    private async Task<Result<BulkOutcome>> ApplyAsync(IMonfriDb db, CrmObjectType type, IReadOnlyList<Guid> ids, Action<IBulkEditable> change, string dealKind, CancellationToken cancellationToken)
+    private async Task<Result<BulkOutcome>> ApplyAsync(IMonfriDb db, CrmObjectType type, IReadOnlyList<Guid> ids, Action<IBulkEditable> change, CancellationToken cancellationToken)
     {
         if (type == CrmObjectType.Deal && !access.CanEditDeals)
         {
@@ -88,26 +90,16 @@ public sealed class BulkActions(IMonfriDbFactory dbFactory, CrmAccess access, Ti
         {
             CrmObjectType.Contact => [.. await (await access.VisibleAsync(db, db.People.Where(p => p.IsContact && wanted.Contains(p.Id)), cancellationToken)).ToListAsync(cancellationToken)],
             CrmObjectType.Company => [.. await (await access.VisibleAsync(db, db.Companies.Where(c => wanted.Contains(c.Id)), cancellationToken)).ToListAsync(cancellationToken)],
-            _ => [.. await (await access.VisibleAsync(db, db.Deals.Where(d => wanted.Contains(d.Id)), cancellationToken)).ToListAsync(cancellationToken)],
+            // With their contacts: open boards and the contacts' pages follow deals changed in bulk like any other change
+            // (DealLiveUpdates; a reassigned deal leaves its old owner's board).
+            _ => [.. await (await access.VisibleAsync(db, db.Deals.Include(d => d.Contacts).Where(d => wanted.Contains(d.Id)), cancellationToken)).ToListAsync(cancellationToken)],
         };
-        var owners = records.OfType<Deal>().ToDictionary(d => d.Id, d => d.OwnerId);
-        // Read before the change: a bulk delete takes the contact links with it.
-        var dealIds = owners.Keys.ToList();
-        var contacts = (dealIds.Count == 0 ? []
-                : await db.DealContacts.AsNoTracking().Where(dc => dealIds.Contains(dc.DealId)).Select(dc => new { dc.DealId, dc.PersonId }).ToListAsync(cancellationToken))
-            .ToLookup(dc => dc.DealId, dc => dc.PersonId);
         foreach (var record in records)
         {
             change(record);
         }
 
         await db.SaveChangesAsync(cancellationToken);
-
-        // Open boards follow deals changed in bulk like any other change (a reassigned deal leaves its old owner's board).
-        foreach (var deal in records.OfType<Deal>())
-        {
-            await live.PublishAsync(dealKind, DealSnapshot.Of(deal), contacts[deal.Id], cancellationToken, owners[deal.Id]);
-        }
 
         return new BulkOutcome(records.Count, wanted.Count - records.Count);
     }

@@ -1,7 +1,6 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -36,7 +35,7 @@ public sealed class MergeCompaniesValidator : AbstractValidator<MergeCompaniesCo
     }
 }
 
-public sealed class MergeCompaniesHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, IMediator mediator, ILiveFeed live)
+public sealed class MergeCompaniesHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, IMediator mediator)
     : ICommandHandler<MergeCompaniesCommand, Result<CompanyDetail>>
 {
     private const string Changed = "One of the companies was changed by someone else since you opened the merge. Reload and merge again.";
@@ -110,11 +109,8 @@ public sealed class MergeCompaniesHandler(IMonfriDbFactory dbFactory, CrmAccess 
             return Result<CompanyDetail>.Conflict(Changed);
         }
 
+        // Both pages hear of the merge once this commits (CompanyLiveUpdates).
         await transaction.CommitAsync(cancellationToken);
-
-        var merged = new { SurvivorId = survivor.Id, AbsorbedId = absorbed.Id, By = access.UserId };
-        await live.PublishAsync(LiveTopics.Company(survivor.Id), "company.merged", merged, cancellationToken);
-        await live.PublishAsync(LiveTopics.Company(absorbed.Id), "company.merged", merged, cancellationToken);
         return await mediator.Send(new GetCompanyQuery(survivor.Id), cancellationToken);
     }
 }

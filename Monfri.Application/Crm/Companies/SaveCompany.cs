@@ -1,7 +1,6 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -34,7 +33,7 @@ public sealed class UpdateCompanyValidator : AbstractValidator<UpdateCompanyComm
     public UpdateCompanyValidator() => Include(new CompanyInputValidator());
 }
 
-public sealed class SaveCompanyHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, TimeProvider clock, IMediator mediator, ILiveFeed live)
+public sealed class SaveCompanyHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, TimeProvider clock, IMediator mediator)
     : ICommandHandler<CreateCompanyCommand, Result<CompanyDetail>>, ICommandHandler<UpdateCompanyCommand, Result<CompanyDetail>>
 {
     private const string Changed = "This company was changed by someone else since you opened it. Reload to see their changes, then edit again.";
@@ -60,7 +59,6 @@ public sealed class SaveCompanyHandler(IMonfriDbFactory dbFactory, CrmAccess acc
             return Result<CompanyDetail>.Conflict($"Another company already has the domain {company.Domain}.");
         }
 
-        await live.PublishAsync(LiveTopics.Workspace, "company.created", new { company.Id, company.Name }, cancellationToken);
         return await mediator.Send(new GetCompanyQuery(company.Id), cancellationToken);
     }
 
@@ -84,8 +82,7 @@ public sealed class SaveCompanyHandler(IMonfriDbFactory dbFactory, CrmAccess acc
             return Result<CompanyDetail>.From(details);
         }
 
-        var previousOwner = company.OwnerId;
-        company.Apply(details.Value, clock.GetUtcNow());
+        company.Update(details.Value, clock.GetUtcNow());
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -95,8 +92,6 @@ public sealed class SaveCompanyHandler(IMonfriDbFactory dbFactory, CrmAccess acc
             return Result<CompanyDetail>.Conflict(Changed);
         }
 
-        await live.PublishAsync(LiveTopics.Company(company.Id), "company.updated", new { company.Id },
-            new LiveScope(company.Id, company.OwnerId, previousOwner == company.OwnerId ? null : previousOwner), cancellationToken);
         return await mediator.Send(new GetCompanyQuery(company.Id), cancellationToken);
     }
 }

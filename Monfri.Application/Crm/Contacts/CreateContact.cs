@@ -1,6 +1,5 @@
 using FluentValidation;
 using Mediator;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -20,7 +19,7 @@ public sealed class CreateContactValidator : AbstractValidator<CreateContactComm
     public CreateContactValidator() => Include(new ContactInputValidator());
 }
 
-public sealed class CreateContactHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, TimeProvider clock, IMediator mediator, ILiveFeed live)
+public sealed class CreateContactHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, TimeProvider clock, IMediator mediator)
     : ICommandHandler<CreateContactCommand, Result<ContactDetail>>
 {
     public async ValueTask<Result<ContactDetail>> Handle(CreateContactCommand command, CancellationToken cancellationToken)
@@ -36,7 +35,6 @@ public sealed class CreateContactHandler(IMonfriDbFactory dbFactory, CrmAccess a
         var person = Person.CreateContact(details.Value, clock.GetUtcNow());
         db.People.Add(person);
         await db.SaveChangesAsync(cancellationToken);
-        await live.PublishAsync(LiveTopics.Workspace, "contact.created", new { person.Id, Name = person.DisplayName }, cancellationToken);
         return await mediator.Send(new GetContactQuery(person.Id), cancellationToken);
     }
 }

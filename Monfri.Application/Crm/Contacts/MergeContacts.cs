@@ -2,7 +2,6 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Cdp.Merges;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -39,7 +38,7 @@ public sealed class MergeContactsValidator : AbstractValidator<MergeContactsComm
     }
 }
 
-public sealed class MergeContactsHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, IMediator mediator, ILiveFeed live)
+public sealed class MergeContactsHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, IMediator mediator)
     : ICommandHandler<MergeContactsCommand, Result<ContactDetail>>
 {
     private const string Changed = "One of the contacts was changed by someone else since you opened the merge. Reload and merge again.";
@@ -115,11 +114,8 @@ public sealed class MergeContactsHandler(IMonfriDbFactory dbFactory, CrmAccess a
             return Result<ContactDetail>.Conflict(Changed);
         }
 
+        // Both pages hear of the merge once this commits (ContactLiveUpdates).
         await transaction.CommitAsync(cancellationToken);
-
-        var merged = new { SurvivorId = survivor.Id, AbsorbedId = absorbed.Id, By = access.UserId };
-        await live.PublishAsync(LiveTopics.Profile(survivor.Id), "contact.merged", merged, cancellationToken);
-        await live.PublishAsync(LiveTopics.Profile(absorbed.Id), "contact.merged", merged, cancellationToken);
         return await mediator.Send(new GetContactQuery(survivor.Id), cancellationToken);
     }
 }

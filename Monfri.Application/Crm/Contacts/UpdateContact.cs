@@ -1,7 +1,6 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -27,7 +26,7 @@ public sealed class UpdateContactValidator : AbstractValidator<UpdateContactComm
     public UpdateContactValidator() => Include(new ContactInputValidator());
 }
 
-public sealed class UpdateContactHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, IMediator mediator, ILiveFeed live)
+public sealed class UpdateContactHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, IMediator mediator)
     : ICommandHandler<UpdateContactCommand, Result<ContactDetail>>
 {
     public async ValueTask<Result<ContactDetail>> Handle(UpdateContactCommand command, CancellationToken cancellationToken)
@@ -50,8 +49,7 @@ public sealed class UpdateContactHandler(IMonfriDbFactory dbFactory, CrmAccess a
             return Result<ContactDetail>.From(details);
         }
 
-        var previousOwner = person.OwnerId;
-        person.Apply(details.Value, clock.GetUtcNow());
+        person.Update(details.Value, clock.GetUtcNow());
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -61,8 +59,6 @@ public sealed class UpdateContactHandler(IMonfriDbFactory dbFactory, CrmAccess a
             return Result<ContactDetail>.Conflict("This contact was changed by someone else since you opened it. Reload to see their changes, then edit again.");
         }
 
-        await live.PublishAsync(LiveTopics.Profile(person.Id), "contact.updated", new { person.Id, person.Version, By = access.UserId },
-            new LiveScope(person.Id, person.OwnerId, previousOwner == person.OwnerId ? null : previousOwner), cancellationToken);
         return await mediator.Send(new GetContactQuery(person.Id), cancellationToken);
     }
 }

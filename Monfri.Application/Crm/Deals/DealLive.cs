@@ -3,7 +3,7 @@ using Monfri.Application.Common.Live;
 namespace Monfri.Application.Crm.Deals;
 
 /// <summary>
-/// The <c>deal.*</c> updates published after a deal change has committed: on <c>pipeline:{id}</c> for the boards, and
+/// The <c>deal.*</c> updates published after a deal change has committed (by <see cref="DealLiveUpdates"/>): on <c>pipeline:{id}</c> for the boards, and
 /// on <c>profile:{personId}</c> of every contact of the deal (before and after the change) for their open contact and
 /// profile pages. Each is scoped to the deal's owner, so a rep limited to their own records only receives their own
 /// deals — and a <see cref="LiveScope.HiddenKind"/> when a deal of theirs goes to someone else.

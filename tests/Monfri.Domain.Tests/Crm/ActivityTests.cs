@@ -21,7 +21,7 @@ public sealed class ActivityTests
         Assert.Equal(occurred, call.OccurredAt);
         Assert.Equal(TimeSpan.Zero, call.OccurredAt.Offset);
 
-        task.Apply(new ActivityDetails(ActivityType.Task, "Call back", null, null, null, task.DealId, null, due.AddDays(1), null), now);
+        task.Update(new ActivityDetails(ActivityType.Task, "Call back", null, null, null, task.DealId, null, due.AddDays(1), null), now);
         Assert.Equal(TimeSpan.Zero, task.DueAt!.Value.Offset);
     }
 }

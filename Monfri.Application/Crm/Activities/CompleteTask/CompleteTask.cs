@@ -1,6 +1,5 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -17,7 +16,6 @@ public sealed class CompleteTaskHandler(
     IMonfriDbFactory dbFactory,
     CrmAccess access,
     ICurrentUser currentUser,
-    ILiveFeed live,
     TimeProvider clock) : ICommandHandler<CompleteTaskCommand, Result<ActivityDto>>
 {
     public async ValueTask<Result<ActivityDto>> Handle(CompleteTaskCommand command, CancellationToken cancellationToken)
@@ -54,13 +52,6 @@ public sealed class CompleteTaskHandler(
         {
             return Result<ActivityDto>.Conflict("Someone else changed this task meanwhile. Reload and try again.");
         }
-
-        if (activity.AssigneeId is { } assignee)
-        {
-            await live.PublishAsync(LiveTopics.User(assignee), TaskLiveKinds.Changed, new { activity.Id, command.Completed }, cancellationToken);
-        }
-
-        await live.PublishOnProfilesAsync(db, ActivityLive.Updated, activity.Id, [new(activity.PersonId, activity.DealId)], cancellationToken);
 
         return await ActivityReader.ToDtoAsync(db, activity, currentUser, cancellationToken);
     }

@@ -1,6 +1,5 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -14,7 +13,7 @@ namespace Monfri.Application.Crm.Activities.DeleteActivity;
 [RequiresPermission(Permission.LogActivities)]
 public sealed record DeleteActivityCommand(Guid Id) : ICommand<Result>;
 
-public sealed class DeleteActivityHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, ILiveFeed live)
+public sealed class DeleteActivityHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, TimeProvider clock)
     : ICommandHandler<DeleteActivityCommand, Result>
 {
     public async ValueTask<Result> Handle(DeleteActivityCommand command, CancellationToken cancellationToken)
@@ -36,6 +35,7 @@ public sealed class DeleteActivityHandler(IMonfriDbFactory dbFactory, CrmAccess 
             return Result.Forbidden(ActivityRules.DealRoleMessage);
         }
 
+        activity.Delete(clock.GetUtcNow());
         db.Activities.Remove(activity);
         try
         {
@@ -46,13 +46,6 @@ public sealed class DeleteActivityHandler(IMonfriDbFactory dbFactory, CrmAccess 
             // Deleted (or changed) by someone else a moment ago; deleting what is gone is not an error worth showing.
             return Result.Success();
         }
-
-        if (activity.AssigneeId is { } assignee)
-        {
-            await live.PublishAsync(LiveTopics.User(assignee), TaskLiveKinds.Changed, new { activity.Id }, cancellationToken);
-        }
-
-        await live.PublishOnProfilesAsync(db, ActivityLive.Deleted, activity.Id, [new(activity.PersonId, activity.DealId)], cancellationToken);
 
         return Result.Success();
     }

@@ -1,5 +1,4 @@
 using Mediator;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -31,7 +30,6 @@ public sealed class LogActivityHandler(
     IMonfriDbFactory dbFactory,
     CrmAccess access,
     ICurrentUser currentUser,
-    ILiveFeed live,
     TimeProvider clock) : ICommandHandler<LogActivityCommand, Result<ActivityDto>>
 {
     public async ValueTask<Result<ActivityDto>> Handle(LogActivityCommand command, CancellationToken cancellationToken)
@@ -66,13 +64,6 @@ public sealed class LogActivityHandler(
         var touchedAt = activity.OccurredAt < now ? activity.OccurredAt : now;
         records.Value.Touch(touchedAt);
         await ActivityRules.SaveTouchingAsync(db, records.Value, touchedAt, cancellationToken);
-
-        if (activity.AssigneeId is { } assignee)
-        {
-            await live.PublishAsync(LiveTopics.User(assignee), TaskLiveKinds.Changed, new { activity.Id }, cancellationToken);
-        }
-
-        await live.PublishOnProfilesAsync(db, ActivityLive.Created, activity.Id, [new(activity.PersonId, activity.DealId)], cancellationToken);
 
         return await ActivityReader.ToDtoAsync(db, activity, currentUser, cancellationToken);
     }

@@ -1,6 +1,5 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -33,7 +32,6 @@ public sealed class UpdateActivityHandler(
     IMonfriDbFactory dbFactory,
     CrmAccess access,
     ICurrentUser currentUser,
-    ILiveFeed live,
     TimeProvider clock) : ICommandHandler<UpdateActivityCommand, Result<ActivityDto>>
 {
     public async ValueTask<Result<ActivityDto>> Handle(UpdateActivityCommand command, CancellationToken cancellationToken)
@@ -77,9 +75,7 @@ public sealed class UpdateActivityHandler(
             return Result<ActivityDto>.Invalid(assigneeError);
         }
 
-        var previousAssignee = activity.AssigneeId;
-        var previousLinks = new ActivityLive.Links(activity.PersonId, activity.DealId);
-        activity.Apply(
+        activity.Update(
             new ActivityDetails(activity.Type, command.Subject, RichText.Sanitize(command.Body), command.PersonId, command.CompanyId,
                 // A task sits on the timeline at its due time unless told otherwise; other kinds keep their time.
                 command.DealId, activity.IsTask ? command.OccurredAt : command.OccurredAt ?? activity.OccurredAt, command.DueAt, assigneeId),
@@ -94,14 +90,6 @@ public sealed class UpdateActivityHandler(
         {
             return Conflict();
         }
-
-        foreach (var user in new[] { previousAssignee, activity.AssigneeId }.OfType<Guid>().Distinct())
-        {
-            await live.PublishAsync(LiveTopics.User(user), TaskLiveKinds.Changed, new { activity.Id }, cancellationToken);
-        }
-
-        // Moved to another contact or deal: the page it left drops it, the page it joined shows it.
-        await live.PublishOnProfilesAsync(db, ActivityLive.Updated, activity.Id, [previousLinks, new(activity.PersonId, activity.DealId)], cancellationToken);
 
         return await ActivityReader.ToDtoAsync(db, activity, currentUser, cancellationToken);
     }

@@ -1,6 +1,5 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -20,7 +19,7 @@ public sealed record CreateDealCommand : DealInput, ICommand<Result<DealDetail>>
     public Guid? StageId { get; init; }
 }
 
-public sealed class CreateDealHandler(IMonfriDbFactory dbFactory, ICurrentUser currentUser, TimeProvider clock, ILiveFeed live)
+public sealed class CreateDealHandler(IMonfriDbFactory dbFactory, ICurrentUser currentUser, TimeProvider clock)
     : ICommandHandler<CreateDealCommand, Result<DealDetail>>
 {
     public async ValueTask<Result<DealDetail>> Handle(CreateDealCommand command, CancellationToken cancellationToken)
@@ -50,7 +49,6 @@ public sealed class CreateDealHandler(IMonfriDbFactory dbFactory, ICurrentUser c
 
         db.Deals.Add(deal);
         await db.SaveChangesAsync(cancellationToken);
-        await live.PublishAsync(DealLive.Created, DealSnapshot.Of(deal), deal.Contacts.Select(c => c.PersonId), cancellationToken);
         return (await DealQueries.LoadAsync(db, deal.Id, now, new Crm.Common.CrmAccess(currentUser), cancellationToken))!;
     }
 

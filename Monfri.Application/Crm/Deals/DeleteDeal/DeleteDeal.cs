@@ -1,6 +1,5 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -13,7 +12,7 @@ namespace Monfri.Application.Crm.Deals.DeleteDeal;
 [RequiresPermission(Permission.EditDeals)]
 public sealed record DeleteDealCommand(Guid DealId) : ICommand<Result>;
 
-public sealed class DeleteDealHandler(IMonfriDbFactory dbFactory, CrmAccess access, ILiveFeed live) : ICommandHandler<DeleteDealCommand, Result>
+public sealed class DeleteDealHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock) : ICommandHandler<DeleteDealCommand, Result>
 {
     public async ValueTask<Result> Handle(DeleteDealCommand command, CancellationToken cancellationToken)
     {
@@ -24,8 +23,7 @@ public sealed class DeleteDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
             return Result.NotFound("That deal does not exist.");
         }
 
-        var snapshot = DealSnapshot.Of(deal);
-        var contacts = deal.Contacts.Select(c => c.PersonId).ToList();
+        deal.Delete(clock.GetUtcNow());
         db.Deals.Remove(deal);
         try
         {
@@ -36,7 +34,6 @@ public sealed class DeleteDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
             return Result.Conflict("This deal was changed or deleted by someone else since you opened it. Reload and try again.");
         }
 
-        await live.PublishAsync(DealLive.Deleted, snapshot, contacts, cancellationToken);
         return Result.Success();
     }
 }

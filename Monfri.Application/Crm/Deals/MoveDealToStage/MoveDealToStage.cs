@@ -1,7 +1,6 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -36,7 +35,7 @@ public sealed class MoveDealToStageValidator : AbstractValidator<MoveDealToStage
     }
 }
 
-public sealed class MoveDealToStageHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, TimeProvider clock, ILiveFeed live)
+public sealed class MoveDealToStageHandler(IMonfriDbFactory dbFactory, CrmAccess access, ICurrentUser currentUser, TimeProvider clock)
     : ICommandHandler<MoveDealToStageCommand, Result<DealSnapshot>>
 {
     public const string Changed = "This deal was moved or changed by someone else since you opened it. Reload to see where it is now.";
@@ -111,14 +110,6 @@ public sealed class MoveDealToStageHandler(IMonfriDbFactory dbFactory, CrmAccess
             return Result<DealSnapshot>.Conflict(Changed);
         }
 
-        var kind = target.Id == current.Id ? DealLive.Moved : target.Kind switch
-        {
-            StageKind.Won => DealLive.Won,
-            StageKind.Lost => DealLive.Lost,
-            _ => DealLive.Moved,
-        };
-        var snapshot = DealSnapshot.Of(deal);
-        await live.PublishAsync(kind, snapshot, deal.Contacts.Select(c => c.PersonId), cancellationToken);
-        return snapshot;
+        return DealSnapshot.Of(deal);
     }
 }

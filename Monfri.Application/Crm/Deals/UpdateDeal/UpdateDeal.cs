@@ -1,6 +1,5 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Crm.Common;
@@ -20,7 +19,7 @@ public sealed record UpdateDealCommand : DealInput, ICommand<Result<DealDetail>>
     public uint Version { get; init; }
 }
 
-public sealed class UpdateDealHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, ILiveFeed live)
+public sealed class UpdateDealHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock)
     : ICommandHandler<UpdateDealCommand, Result<DealDetail>>
 {
     public const string Changed = "This deal was changed by someone else since you opened it. Reload to see their changes, then edit again.";
@@ -46,10 +45,7 @@ public sealed class UpdateDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
         }
 
         var now = clock.GetUtcNow();
-        var previousOwner = deal.OwnerId;
-        // A contact taken off the deal hears of it too: their page drops the deal.
-        var contacts = deal.Contacts.Select(c => c.PersonId).ToList();
-        deal.Apply(details.Value, now);
+        deal.Update(details.Value, now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -59,7 +55,6 @@ public sealed class UpdateDealHandler(IMonfriDbFactory dbFactory, CrmAccess acce
             return Result<DealDetail>.Conflict(Changed);
         }
 
-        await live.PublishAsync(DealLive.Updated, DealSnapshot.Of(deal), contacts.Concat(deal.Contacts.Select(c => c.PersonId)), cancellationToken, previousOwner);
         return (await DealQueries.LoadAsync(db, deal.Id, now, access, cancellationToken))!;
     }
 }

@@ -59,18 +59,14 @@ public sealed class DeletePipelineStageHandler(IMonfriDbFactory dbFactory, ICurr
             foreach (var deal in deals)
             {
                 end += DealPositions.Gap;
-                deal.MoveToStage(target, end, currentUser.Id, now);
+                deal.LeaveRemovedStage(target, end, currentUser.Id, now);
             }
         }
 
         pipeline.RemoveStage(stage);
         await db.SaveChangesAsync(cancellationToken);
+        // The boards reload on pipeline.changed; the moved deals' contacts see the move on their pages (DealLiveUpdates).
         await live.PublishAsync(LiveTopics.Pipeline(pipeline.Id), PipelineLive.Changed, new { pipeline.Id }, cancellationToken);
-        // The boards reload on pipeline.changed; the moved deals' contacts see the move on their pages.
-        foreach (var deal in deals)
-        {
-            await live.PublishOnProfilesAsync(DealLive.Moved, DealSnapshot.Of(deal), deal.Contacts.Select(c => c.PersonId), cancellationToken);
-        }
 
         return pipeline.ToDto();
     }
