@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Security;
@@ -75,7 +76,8 @@ public static class DependencyInjection
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
 
         services.AddLiveFeed(configuration);
-        services.AddHostedService<TaskReminderService>();
+        services.AddJobScheduler(configuration);
+        services.AddJob<TaskReminderService>(TaskReminderService.Kind, every: _ => TaskReminderService.Interval);
         services.AddImports(configuration);
         services.AddIngestion(configuration);
         services.AddPrivacy();
@@ -88,12 +90,9 @@ public static class DependencyInjection
     private static void AddImports(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<ImportOptions>(configuration.GetSection(ImportOptions.Section));
-        services.AddSingleton<ImportSignal>();
         services.AddSingleton<IImportStore, ImportStore>();
-        services.AddSingleton<ImportRunner>();
-        services.AddHostedService<ImportWorker>();
-        services.AddSingleton<ImportFileRetention>();
-        services.AddHostedService(sp => sp.GetRequiredService<ImportFileRetention>());
+        services.AddJob<ImportJobHandler>(ImportJobHandler.Kind, concurrency: sp => sp.GetRequiredService<IOptions<ImportOptions>>().Value.Workers);
+        services.AddJob<ImportFileRetention>(ImportFileRetention.Kind, every: _ => ImportFileRetention.Interval);
     }
 
     private static void AddLiveFeed(this IServiceCollection services, IConfiguration configuration)

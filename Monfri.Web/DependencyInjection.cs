@@ -8,6 +8,7 @@ using Monfri.Web.Endpoints.Collect;
 using Monfri.Web.Endpoints.ApiTokens;
 using Monfri.Web.Endpoints.Crm;
 using Monfri.Web.Endpoints.Deals;
+using Monfri.Web.Endpoints.Jobs;
 using Monfri.Web.Endpoints.Pipelines;
 using Monfri.Web.Endpoints.Privacy;
 using Monfri.Web.Endpoints.Users;
@@ -116,6 +117,7 @@ public static class DependencyInjection
         api.MapPeopleEndpoints();
         api.MapPrivacyEndpoints();
         api.MapComputedTraitEndpoints();
+        api.MapJobEndpoints();
 
         app.MapAccountEndpoints();
         app.MapCollectEndpoints();

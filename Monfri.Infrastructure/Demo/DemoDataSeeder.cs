@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Security;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
@@ -31,8 +32,7 @@ public sealed class DemoDataSeeder(
     public const string WebsiteSourceName = DemoSite.WebsiteSourceName;
     public const string BackendSourceName = DemoSite.BackendSourceName;
 
-    // The migration lock ("monfri" in ASCII) plus one: seeding must not wait for, or block, migrations elsewhere.
-    private const long SeedLockKey = 0x6D6F6E667269 + 1;
+    private const long SeedLockKey = AdvisoryLocks.DemoSeed;
     private const int BatchSize = 1000;
 
     /// <summary>The demo team; sales first, because the banner's first login should show a rep's day.</summary>

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Monfri.Infrastructure.Scheduling;
 using Npgsql;
 
 namespace Monfri.Infrastructure.Import;
@@ -11,9 +11,16 @@ namespace Monfri.Infrastructure.Import;
 /// stay, and the report lists the issues without the original values). Uploads hold personal data and can be
 /// tens of megabytes: keeping every one forever is neither needed nor right.
 /// </summary>
+/// <remarks>A recurring job (<see cref="Kind"/>, every <see cref="Interval"/>) of the job scheduler.</remarks>
 public sealed class ImportFileRetention(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<ImportOptions> options, ILogger<ImportFileRetention> logger)
-    : BackgroundService
+    : IJobHandler
 {
+    public const string Kind = "imports.drop-files";
+
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    public Task RunAsync(JobRun job, CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
+
     /// <summary>Drops the files of imports that finished before the retention; the number of files dropped.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -32,33 +39,5 @@ public sealed class ImportFileRetention(NpgsqlDataSource dataSource, TimeProvide
         }
 
         return dropped;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-                await Task.Delay(TimeSpan.FromHours(1), clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Dropping old import files failed; next try in an hour");
-                try
-                {
-                    await Task.Delay(TimeSpan.FromHours(1), clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
     }
 }

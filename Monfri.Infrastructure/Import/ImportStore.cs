@@ -8,8 +8,11 @@ using NpgsqlTypes;
 
 namespace Monfri.Infrastructure.Import;
 
-/// <summary>Streams uploaded files into <c>import_jobs.content</c> and back out, never as one byte array.</summary>
-internal sealed class ImportStore(IDbContextFactory<MonfriDbContext> factory, NpgsqlDataSource dataSource, ImportSignal signal) : IImportStore
+/// <summary>
+/// Streams uploaded files into <c>import_jobs.content</c> and back out, never as one byte array. The scheduler's job
+/// that runs the import is enqueued in the same transaction: no import without its job, no job without its file.
+/// </summary>
+internal sealed class ImportStore(IDbContextFactory<MonfriDbContext> factory, NpgsqlDataSource dataSource, TimeProvider clock) : IImportStore
 {
     public async Task SaveAsync(ImportJob job, Stream content, CancellationToken cancellationToken)
     {
@@ -17,14 +20,13 @@ internal sealed class ImportStore(IDbContextFactory<MonfriDbContext> factory, Np
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.ImportJobs.Add(job);
+            db.Jobs.Add(ImportJobHandler.NewJob(job.Id, clock.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken);
             // Npgsql sends a Stream parameter in chunks as it reads it.
             var file = new NpgsqlParameter("content", NpgsqlDbType.Bytea) { Value = content, Size = checked((int)(content.Length - content.Position)) };
             await db.Database.ExecuteSqlRawAsync("UPDATE import_jobs SET content = @content WHERE id = @id", [file, new NpgsqlParameter("id", job.Id)], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-
-        signal.Wake();
     }
 
     public async Task<Stream> OpenFileAsync(Guid jobId, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Monfri.Application.Crm.Companies;
+using Monfri.Application.Common.Persistence;
 using Monfri.Domain.Crm;
 using Npgsql;
 
@@ -156,7 +157,7 @@ internal static class CompanyLinks
         var locks = new NpgsqlBatchCommand(
             $"""
             SELECT count(pg_advisory_xact_lock(k)) FROM (
-                SELECT DISTINCT hashtextextended('company:' || key, 0) AS k
+                SELECT DISTINCT hashtextextended('company:' || key, {AdvisoryLocks.CompanyKeySeed}) AS k
                 FROM unnest(@n::text[], @d::text[], @g::text[]) u(name, domain, group_id)
                 CROSS JOIN LATERAL (VALUES ({CompanyMatchKeys.NameKey("u.name")}), (u.domain), ('group:' || u.group_id)) x(key)
                 WHERE key IS NOT NULL AND key <> ''

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monfri.Application.Cdp.Merges;
+using Monfri.Application.Common.Persistence;
 using Monfri.Domain.Cdp;
 using Npgsql;
 using NpgsqlTypes;
@@ -305,8 +306,8 @@ public sealed class IngestProcessor(
         }
     }
 
-    private const int IdentityLocks = 7;
-    private const int ProfileLocks = 8;
+    private const int IdentityLocks = AdvisoryLocks.IdentitySeed;
+    private const int ProfileLocks = AdvisoryLocks.ProfileSeed;
 
     private static HashSet<(string Name, int Space)> LocksFor(List<(string Type, string Value)> keys, HashSet<(string, string)> known, ResolutionPlan plan)
     {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
+using Monfri.Application.Common.Persistence;
 using Monfri.Infrastructure.Postgres;
 using Npgsql;
 
@@ -20,8 +21,7 @@ public sealed class DatabaseInitializer(
     IDbContextFactory<MonfriDbContext> dbFactory,
     ILogger<DatabaseInitializer> logger)
 {
-    // Any constant shared by every Monfri process; "monfri" in ASCII.
-    private const long StartupLockKey = 0x6D6F6E667269;
+    private const long StartupLockKey = AdvisoryLocks.Startup;
 
     public Task MigrateAsync(CancellationToken cancellationToken) =>
         PrepareAsync(_ => Task.FromResult(true), cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Monfri.Application.Common.Persistence;
 using Monfri.Domain.Crm;
 
 namespace Monfri.Infrastructure.Persistence;
@@ -12,8 +13,7 @@ public sealed class DefaultPipelineSeeder(IDbContextFactory<MonfriDbContext> dbF
 {
     public const string Name = "Sales pipeline";
 
-    // "pipeline" in ASCII: any constant no other advisory lock in Monfri uses.
-    private const long SeedLockKey = 0x706970656C696E65;
+    private const long SeedLockKey = AdvisoryLocks.DefaultPipelineSeed;
 
     public static IReadOnlyList<(string Name, int Probability, int? RottingDays)> Stages { get; } =
     [

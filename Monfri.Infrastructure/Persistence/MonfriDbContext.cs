@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Monfri.Application.Common.Jobs;
 using Monfri.Application.Common.Persistence;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
@@ -40,6 +41,7 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     public DbSet<ComputedTraitValue> ComputedTraitValues => Set<ComputedTraitValue>();
     public DbSet<ProfileStats> ProfileStats => Set<ProfileStats>();
     public DbSet<ProfileIdentifyTraits> IdentifyTraits => Set<ProfileIdentifyTraits>();
+    public DbSet<Job> Jobs => Set<Job>();
 
     /// <summary>Who the changes saved through this context are made by (audit log); set per operation.</summary>
     public Guid? ActorId { get; set; }

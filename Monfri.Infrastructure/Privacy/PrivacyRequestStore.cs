@@ -7,19 +7,19 @@ using Npgsql;
 
 namespace Monfri.Infrastructure.Privacy;
 
-/// <summary>Saves queued requests (then wakes the worker), lifts suppressions and streams export documents out of <c>privacy_exports</c>.</summary>
+/// <summary>
+/// Saves queued requests with the scheduler's job that runs them (one transaction), lifts suppressions and streams
+/// export documents out of <c>privacy_exports</c>.
+/// </summary>
 internal sealed class PrivacyRequestStore(
-    IDbContextFactory<MonfriDbContext> factory, NpgsqlDataSource dataSource, PrivacySignal signal, SuppressionList suppressions) : IPrivacyRequestStore
+    IDbContextFactory<MonfriDbContext> factory, NpgsqlDataSource dataSource, SuppressionList suppressions, TimeProvider clock) : IPrivacyRequestStore
 {
     public async Task QueueAsync(PrivacyRequest request, CancellationToken cancellationToken)
     {
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
-        {
-            db.PrivacyRequests.Add(request);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        signal.Wake();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.PrivacyRequests.Add(request);
+        db.Jobs.Add(PrivacyRequestHandler.NewJob(request.Id, clock.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task<bool> LiftSuppressionAsync(Guid requestId, DateTimeOffset now, CancellationToken cancellationToken)

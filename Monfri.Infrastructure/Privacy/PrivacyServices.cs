@@ -1,22 +1,21 @@
 using Microsoft.Extensions.DependencyInjection;
 using Monfri.Application.Privacy;
+using Monfri.Infrastructure.Scheduling;
 
 namespace Monfri.Infrastructure.Privacy;
 
 public static class PrivacyServices
 {
-    /// <summary>Privacy requests (export, delete, suppress), their worker, and the suppression list the ingest workers consult.</summary>
+    /// <summary>Privacy requests (export, delete, suppress), their job handler, and the suppression list the ingest workers consult.</summary>
     public static IServiceCollection AddPrivacy(this IServiceCollection services)
     {
         services.AddSingleton<SuppressionList>();
         services.AddSingleton<IEmailSuppression>(sp => sp.GetRequiredService<SuppressionList>());
-        services.AddSingleton<PrivacySignal>();
         services.AddSingleton<IPrivacyRequestStore, PrivacyRequestStore>();
         services.AddSingleton<PrivacyExporter>();
         services.AddSingleton<PrivacyEraser>();
         services.AddSingleton<PrivacySuppressor>();
-        services.AddSingleton<PrivacyRunner>();
-        services.AddHostedService<PrivacyWorker>();
+        services.AddJob<PrivacyRequestHandler>(PrivacyRequestHandler.Kind);
         return services;
     }
 }

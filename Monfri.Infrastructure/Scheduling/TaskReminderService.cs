@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Monfri.Application.Common.Live;
 using Monfri.Application.Crm.Activities;
@@ -7,10 +6,10 @@ using Npgsql;
 namespace Monfri.Infrastructure.Scheduling;
 
 /// <summary>
-/// Tells assignees when their tasks fall due: every <see cref="Interval"/> it claims open tasks whose due
-/// time has passed and that were not reminded yet, marks them reminded and publishes <c>task.due</c> on each
-/// assignee's user topic. Every Monfri process runs this; the claim is one UPDATE over rows locked with
-/// <c>FOR UPDATE SKIP LOCKED</c>, so however many processes race, each task is reminded exactly once.
+/// Tells assignees when their tasks fall due: every <see cref="Interval"/> (a recurring job of kind <see cref="Kind"/>)
+/// it claims open tasks whose due time has passed and that were not reminded yet, marks them reminded and publishes
+/// <c>task.due</c> on each assignee's user topic. The claim is one UPDATE over rows locked with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so however many runs race (two slots' jobs on two nodes), each task is reminded exactly once.
 /// </summary>
 /// <remarks>
 /// The claim is plain SQL rather than a use case: it is a few rows of bookkeeping with no user behind it,
@@ -20,8 +19,10 @@ public sealed class TaskReminderService(
     NpgsqlDataSource dataSource,
     ILiveFeed live,
     TimeProvider clock,
-    ILogger<TaskReminderService> logger) : BackgroundService
+    ILogger<TaskReminderService> logger) : IJobHandler
 {
+    public const string Kind = "tasks.remind";
+
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
     /// <summary>Bounds one run's work; a backlog (e.g. after downtime) drains over the next runs.</summary>
@@ -50,29 +51,7 @@ public sealed class TaskReminderService(
         LEFT JOIN companies co ON co.id = c.company_id
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The database may be restarting; the next tick tries again.
-                    logger.LogError(ex, "Sending task reminders failed");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    public Task RunAsync(JobRun job, CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 
     /// <summary>Claims the tasks due now and publishes one reminder for each; returns how many were sent.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Monfri.Application.Cdp.Traits;
+using Monfri.Application.Common.Persistence;
 using Monfri.Infrastructure.Ingestion;
 using Npgsql;
 using NpgsqlTypes;
@@ -39,7 +40,7 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
         long locked;
         await using (var locks = new NpgsqlBatch(connection))
         {
-            locks.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock_shared({ComputedTraitSql.BackfillBarrierKey})"));
+            locks.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock_shared({AdvisoryLocks.TraitBackfillBarrier})"));
             var lockPersons = new NpgsqlBatchCommand(ComputedTraitSql.LockClaimPersons);
             lockPersons.Parameters.Add(Persons(persons.Concat(mergeWinners)));
             locks.BatchCommands.Add(lockPersons);

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Monfri.Application.Cdp.Traits;
+using Monfri.Infrastructure.Scheduling;
 using Npgsql;
 
 namespace Monfri.Infrastructure.Traits;
@@ -10,10 +8,18 @@ namespace Monfri.Infrastructure.Traits;
 /// Ages windowed traits ("page views in the last 30 days"): a day's bucket that has left its trait's window is
 /// deleted and that person's value recomputed. Only people with such a bucket are touched, so the hourly run
 /// costs what actually changed; a value never waits for the person's next event to drop.
+/// <para>
+/// A recurring job (<see cref="Kind"/>) of the job scheduler, every <see cref="TraitOptions.AgeingInterval"/>. Slots
+/// are counted from midnight UTC, so with an interval that divides a day one starts at midnight, when days leave
+/// windows.
+/// </para>
 /// </summary>
-public sealed class TraitAgeing(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<TraitOptions> options, ILogger<TraitAgeing> logger)
-    : BackgroundService
+public sealed class TraitAgeing(NpgsqlDataSource dataSource, TimeProvider clock) : IJobHandler
 {
+    public const string Kind = "traits.age";
+
+    public Task RunAsync(JobRun job, CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
+
     /// <summary>Ages everything that is due by the clock's today; the number of values recomputed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -56,42 +62,6 @@ public sealed class TraitAgeing(NpgsqlDataSource dataSource, TimeProvider clock,
             await batch.ExecuteNonQueryAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
             aged += pairs.Count;
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.RunWorkers)
-        {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Ageing computed traits failed; next try in {Interval}", options.Value.AgeingInterval);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            try
-            {
-                // Days leave windows at midnight UTC: the next run is then at the latest, not up to an interval later.
-                var now = clock.GetUtcNow();
-                var untilMidnight = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero) - now + TimeSpan.FromSeconds(5);
-                await Task.Delay(untilMidnight < options.Value.AgeingInterval ? untilMidnight : options.Value.AgeingInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
         }
     }
 }

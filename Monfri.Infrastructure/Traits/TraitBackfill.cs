@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monfri.Application.Cdp.Traits;
 using Monfri.Application.Common.Live;
+using Monfri.Application.Common.Persistence;
 using Npgsql;
 
 namespace Monfri.Infrastructure.Traits;
@@ -13,7 +14,7 @@ namespace Monfri.Infrastructure.Traits;
 /// people (as ingest does) and rebuilds their buckets from their stored events. A rebuild replaces whatever
 /// live ingest added before it, and live ingest adds on top of it afterwards, so no event counts twice or not
 /// at all. Before starting, it waits once for every claim that began before the trait existed
-/// (<see cref="ComputedTraitSql.BackfillBarrierKey"/>), so their events are visible to it. Progress is saved
+/// (<see cref="AdvisoryLocks.TraitBackfillBarrier"/>), so their events are visible to it. Progress is saved
 /// per chunk (a restart resumes) and published on the <c>traits</c> topic.
 /// </summary>
 public sealed class TraitBackfill(
@@ -98,7 +99,7 @@ public sealed class TraitBackfill(
         await using var owner = await dataSource.OpenConnectionAsync(cancellationToken);
         foreach (var id in candidates)
         {
-            await using var take = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1::text, 7314))", owner);
+            await using var take = new NpgsqlCommand($"SELECT pg_try_advisory_lock(hashtextextended($1::text, {AdvisoryLocks.TraitBackfillSeed}))", owner);
             take.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
             if (!(bool)(await take.ExecuteScalarAsync(cancellationToken))!)
             {
@@ -111,7 +112,7 @@ public sealed class TraitBackfill(
             }
             finally
             {
-                await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1::text, 7314))", owner);
+                await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock(hashtextextended($1::text, {AdvisoryLocks.TraitBackfillSeed}))", owner);
                 release.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
                 await release.ExecuteScalarAsync(CancellationToken.None);
             }
@@ -129,7 +130,7 @@ public sealed class TraitBackfill(
             await using (var barrier = await dataSource.OpenConnectionAsync(cancellationToken))
             await using (var tx = await barrier.BeginTransactionAsync(cancellationToken))
             {
-                await using var wait = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ComputedTraitSql.BackfillBarrierKey})", barrier, tx);
+                await using var wait = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AdvisoryLocks.TraitBackfillBarrier})", barrier, tx);
                 await wait.ExecuteNonQueryAsync(cancellationToken);
                 await tx.CommitAsync(cancellationToken);
             }

@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Monfri.Application.Cdp.Traits;
+using Monfri.Infrastructure.Scheduling;
 
 namespace Monfri.Infrastructure.Traits;
 
 public static class TraitServices
 {
-    /// <summary>Computed traits: the maintenance API, the backfill worker and the ageing job.</summary>
+    /// <summary>Computed traits: the maintenance API, the backfill worker and the ageing job (recurring, on the job scheduler).</summary>
     public static IServiceCollection AddComputedTraits(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<TraitOptions>(configuration.GetSection(TraitOptions.Section));
@@ -18,8 +20,8 @@ public static class TraitServices
         services.AddSingleton<TraitBackfill>();
         services.AddSingleton<ITraitBackfillSignal>(sp => sp.GetRequiredService<TraitBackfill>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TraitBackfill>());
-        services.AddSingleton<TraitAgeing>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TraitAgeing>());
+        services.AddJob<TraitAgeing>(TraitAgeing.Kind, every: sp =>
+            sp.GetRequiredService<IOptions<TraitOptions>>().Value is { RunWorkers: true } traits ? traits.AgeingInterval : null);
         return services;
     }
 }

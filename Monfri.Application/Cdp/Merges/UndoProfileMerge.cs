@@ -62,7 +62,7 @@ public sealed class UndoProfileMergeHandler(
         await db.Database.ExecuteSqlAsync(
             $"""
             SELECT count(pg_advisory_xact_lock(k)) FROM (
-                SELECT DISTINCT hashtextextended(type || ':' || value, 7) AS k FROM cdp_identities WHERE person_id = {w} ORDER BY 1) s;
+                SELECT DISTINCT hashtextextended(type || ':' || value, {AdvisoryLocks.IdentitySeed}) AS k FROM cdp_identities WHERE person_id = {w} ORDER BY 1) s;
             SELECT 1 FROM people WHERE id = {w} FOR UPDATE;
             """, cancellationToken);
         var winnerBefore = await db.People.AsNoTracking().FirstAsync(p => p.Id == w, cancellationToken);

@@ -1,3 +1,5 @@
+using Monfri.Application.Common.Persistence;
+
 namespace Monfri.Application.Cdp.Traits;
 
 /// <summary>
@@ -15,12 +17,6 @@ namespace Monfri.Application.Cdp.Traits;
 /// </summary>
 public static class ComputedTraitSql
 {
-    /// <summary>
-    /// Held shared by every ingest claim while it updates traits, and exclusively for a moment by a backfill before
-    /// it starts: once the backfill has it, every claim that could have missed the new definition has committed.
-    /// </summary>
-    public const long BackfillBarrierKey = 0x4d6f6e_7472_6169;
-
     /// <summary>Kinds that need a number; a value that is not one is skipped (and counted) per event.</summary>
     private const string NumericKinds = "('Sum', 'Average', 'Min', 'Max')";
 
@@ -31,8 +27,8 @@ public static class ComputedTraitSql
     /// Per-person locks for trait work, in one sorted order: a claim, a backfill chunk, the ageing job and a
     /// merge never compute the same person's values from different snapshots at once.
     /// </summary>
-    public const string LockPersons =
-        "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(p::text, 7313) AS k FROM unnest(@persons::uuid[]) p ORDER BY 1) s";
+    public static readonly string LockPersons =
+        $"SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(p::text, {AdvisoryLocks.TraitPersonSeed}) AS k FROM unnest(@persons::uuid[]) p ORDER BY 1) s";
 
     /// <summary>
     /// What a backfill chunk, the ageing job and a rebuild take before touching people's traits: first the people
@@ -139,8 +135,8 @@ public static class ComputedTraitSql
     public static readonly string AddClaimBuckets = AddBuckets(ClaimSource, "") + "\nRETURNING b.trait_id, b.person_id";
 
     /// <summary>Locks the people of a claim, when there is any trait to update.</summary>
-    public const string LockClaimPersons =
-        "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(p::text, 7313) AS k FROM unnest(@persons::uuid[]) p WHERE EXISTS (SELECT 1 FROM cdp_computed_traits) ORDER BY 1) s";
+    public static readonly string LockClaimPersons =
+        $"SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended(p::text, {AdvisoryLocks.TraitPersonSeed}) AS k FROM unnest(@persons::uuid[]) p WHERE EXISTS (SELECT 1 FROM cdp_computed_traits) ORDER BY 1) s";
 
     /// <summary>Rebuilds one trait's buckets of <c>@persons</c> from their stored events (backfill chunk).</summary>
     public static readonly IReadOnlyList<string> RebuildTraitBuckets =

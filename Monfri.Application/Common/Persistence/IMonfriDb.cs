@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Monfri.Application.Common.Jobs;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
 using Monfri.Domain.Privacy;
@@ -35,6 +36,9 @@ public interface IMonfriDb : IAsyncDisposable
     DbSet<ComputedTraitValue> ComputedTraitValues { get; }
     DbSet<ProfileStats> ProfileStats { get; }
     DbSet<ProfileIdentifyTraits> IdentifyTraits { get; }
+
+    /// <summary>Background work; adding one enqueues it with this unit of work's changes.</summary>
+    DbSet<Job> Jobs { get; }
 
     /// <summary>Users as the CRM needs them (owners, assignees): id, name, email.</summary>
     IQueryable<UserRef> UserRefs { get; }

@@ -1,98 +1,51 @@
-using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Monfri.Application.Common.Jobs;
 using Monfri.Application.Common.Live;
 using Monfri.Application.Privacy;
 using Monfri.Domain.Privacy;
 using Monfri.Infrastructure.Persistence;
+using Monfri.Infrastructure.Scheduling;
 using Npgsql;
 
 namespace Monfri.Infrastructure.Privacy;
 
 /// <summary>
-/// Runs one privacy request at a time. Claiming works like the import runner's: candidates are taken with
-/// <c>FOR UPDATE SKIP LOCKED</c>, then a session advisory lock on the request is held for as long as it runs,
-/// so a request left Running by a crashed process is claimed again at once. Each kind of request does its work
-/// and completes the request in one transaction, so running one again after a crash is harmless.
+/// Runs one privacy request (jobs of kind <see cref="Kind"/>, claimed by the job scheduler; one at a time per node,
+/// as they are rare and one erasure must not compete with another for the same rows). Each kind of request does its
+/// work and completes the request in one transaction, so running one again after a crash is harmless.
 /// </summary>
-internal sealed class PrivacyRunner(
+internal sealed class PrivacyRequestHandler(
     IDbContextFactory<MonfriDbContext> factory,
-    NpgsqlDataSource dataSource,
     PrivacyExporter exporter,
     PrivacyEraser eraser,
     PrivacySuppressor suppressor,
     ILiveFeed live,
     TimeProvider clock,
-    ILogger<PrivacyRunner> logger)
+    ILogger<PrivacyRequestHandler> logger) : IJobHandler
 {
-    // The advisory lock key space of privacy requests ("prv"); the second key is the request id's hash.
-    private const int LockSpace = 0x707276;
+    /// <summary>The job kind; its payload is a <see cref="PrivacyJobPayload"/>.</summary>
+    public const string Kind = "privacy.request";
 
-    /// <summary>Claims and runs the oldest request that is queued or has lost its worker; false when there is none.</summary>
-    public async Task<bool> RunNextAsync(CancellationToken cancellationToken)
+    /// <summary>The job that runs a request: enqueued in the transaction that saves the request.</summary>
+    public static Job NewJob(Guid requestId, DateTimeOffset now) => Job.Create(Kind, new PrivacyJobPayload(requestId), now);
+
+    public async Task RunAsync(JobRun job, CancellationToken cancellationToken)
     {
-        await using var session = await dataSource.OpenConnectionAsync(cancellationToken);
-        var requestId = await ClaimAsync(session, cancellationToken);
-        if (requestId is null)
+        var requestId = job.PayloadAs<PrivacyJobPayload>().RequestId;
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
-            return false;
-        }
-
-        try
-        {
-            await RunAsync(requestId.Value, cancellationToken);
-        }
-        finally
-        {
-            if (session.State == ConnectionState.Open)
+            var request = await db.PrivacyRequests.FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
+            if (request is null || request.IsFinished)
             {
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@space, hashtext(@id::text))", session)
-                {
-                    Parameters = { new("space", LockSpace), new("id", requestId.Value) },
-                };
-                await unlock.ExecuteScalarAsync(CancellationToken.None);
-            }
-        }
-
-        return true;
-    }
-
-    private async Task<Guid?> ClaimAsync(NpgsqlConnection session, CancellationToken cancellationToken)
-    {
-        await using var transaction = await session.BeginTransactionAsync(cancellationToken);
-        var candidates = new List<Guid>();
-        await using (var select = new NpgsqlCommand(
-            "SELECT id FROM privacy_requests WHERE status IN ('Queued', 'Running') ORDER BY requested_at LIMIT 20 FOR UPDATE SKIP LOCKED", session, transaction))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                candidates.Add(reader.GetGuid(0));
-            }
-        }
-
-        foreach (var id in candidates)
-        {
-            await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@space, hashtext(@id::text))", session, transaction)
-            {
-                Parameters = { new("space", LockSpace), new("id", id) },
-            };
-            if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
-            {
-                continue; // a live worker holds it
+                return; // finished by an earlier run whose own job was then interrupted
             }
 
-            await using var start = new NpgsqlCommand("UPDATE privacy_requests SET status = 'Running', started_at = coalesce(started_at, @now) WHERE id = @id", session, transaction)
-            {
-                Parameters = { new("now", clock.GetUtcNow()), new("id", id) },
-            };
-            await start.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return id;
+            request.Start(clock.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return null;
+        await RunAsync(requestId, cancellationToken);
     }
 
     private async Task RunAsync(Guid requestId, CancellationToken cancellationToken)
@@ -123,13 +76,13 @@ internal sealed class PrivacyRunner(
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: the request stays Running without a lock and is run again after the restart.
+            // Shutting down: the request stays Running and the scheduler puts its job back in the queue.
             logger.LogInformation("Privacy request {RequestId} interrupted; it runs again on the next start", requestId);
             throw;
         }
         catch (Exception ex)
         {
-            // Left Running it would be claimed again at once and fail the same way for ever.
+            // Run again it would most likely fail the same way: the request ends here, with the reason.
             logger.LogError(ex, "Privacy request {RequestId} ({Kind}) failed", requestId, request.Kind);
             await FinishAsync(requestId, r => r.Fail($"The request stopped because of an error on the server ({ex.GetType().Name}); nothing was changed. Queue it again, or look at the server log.", clock.GetUtcNow()),
                 CancellationToken.None);
@@ -162,3 +115,6 @@ internal sealed class PrivacyRunner(
         }
     }
 }
+
+/// <summary>The argument of a privacy job: the <c>privacy_requests</c> row to run.</summary>
+internal sealed record PrivacyJobPayload(Guid RequestId);

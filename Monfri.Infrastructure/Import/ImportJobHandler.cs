@@ -3,25 +3,23 @@ using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Monfri.Application.Common.Jobs;
 using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Security;
 using Monfri.Application.Crm.Imports;
 using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Persistence;
+using Monfri.Infrastructure.Scheduling;
 using Npgsql;
 
 namespace Monfri.Infrastructure.Import;
 
 /// <summary>
-/// Runs one import at a time: claims a job, streams its file from the database row by row, and writes it in
-/// batches of <see cref="ImportOptions.BatchSize"/> rows, one short transaction each, so other users' work is
-/// never blocked for long.
-/// <para>
-/// Claiming works with several Monfri processes. The claim takes candidate rows with <c>FOR UPDATE SKIP LOCKED</c>
-/// and then a session advisory lock on the job, held on the claiming connection for as long as the job runs.
-/// A running job without that lock has lost its worker (the process crashed or was stopped: PostgreSQL drops
-/// the lock with the connection), so it is claimed again at once instead of after a guessed timeout.
-/// </para>
+/// Runs one import (jobs of kind <see cref="Kind"/>, claimed by the job scheduler): streams its file from the
+/// database row by row, and writes it in batches of <see cref="ImportOptions.BatchSize"/> rows, one short transaction
+/// each, so other users' work is never blocked for long. The scheduler runs <see cref="ImportOptions.Workers"/>
+/// imports at once per node, on any number of nodes; a node that dies mid-import loses its lease and another node
+/// resumes the import.
 /// <para>
 /// Resuming never duplicates rows: each batch commits its records, its issues and the job's counters, including
 /// the last row done (<see cref="ImportJob.ProcessedRows"/>), in one transaction, and a resumed run skips the
@@ -36,84 +34,39 @@ namespace Monfri.Infrastructure.Import;
 /// overwrites a phone number stays traceable like an edit in the form.
 /// </para>
 /// </summary>
-internal sealed class ImportRunner(
+internal sealed class ImportJobHandler(
     IDbContextFactory<MonfriDbContext> factory,
     NpgsqlDataSource dataSource,
     IIdentityService identity,
     ILiveFeed live,
     TimeProvider clock,
     IOptions<ImportOptions> options,
-    ILogger<ImportRunner> logger)
+    ILogger<ImportJobHandler> logger) : IJobHandler
 {
-    // The advisory lock key space of imports ("imp"); the second key is the job id's hash.
-    private const int LockSpace = 0x696D70;
+    /// <summary>The job kind; its payload is an <see cref="ImportJobPayload"/>.</summary>
+    public const string Kind = "import";
+
     private const int Attempts = 3;
 
-    /// <summary>Claims and runs the oldest import that is queued or has lost its worker; false when there is none.</summary>
-    public async Task<bool> RunNextAsync(CancellationToken cancellationToken)
+    /// <summary>The job that runs an import: enqueued in the transaction that saves the upload.</summary>
+    public static Job NewJob(Guid importJobId, DateTimeOffset now) => Job.Create(Kind, new ImportJobPayload(importJobId), now);
+
+    public async Task RunAsync(JobRun job, CancellationToken cancellationToken)
     {
+        var jobId = job.PayloadAs<ImportJobPayload>().ImportJobId;
         await using var session = await dataSource.OpenConnectionAsync(cancellationToken);
-        var jobId = await ClaimAsync(session, cancellationToken);
-        if (jobId is null)
+        await using (var start = new NpgsqlCommand(
+            "UPDATE import_jobs SET status = 'Running', started_at = coalesce(started_at, @now) WHERE id = @id AND status IN ('Queued', 'Running')", session))
         {
-            return false;
-        }
-
-        try
-        {
-            await RunAsync(session, jobId.Value, cancellationToken);
-        }
-        finally
-        {
-            if (session.State == ConnectionState.Open)
+            start.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", clock.GetUtcNow()));
+            start.Parameters.Add(new NpgsqlParameter<Guid>("id", jobId));
+            if (await start.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@space, hashtext(@id::text))", session)
-                {
-                    Parameters = { new("space", LockSpace), new("id", jobId.Value) },
-                };
-                await unlock.ExecuteScalarAsync(CancellationToken.None);
+                return; // finished by an earlier run whose own job was then interrupted, or deleted with its user
             }
         }
 
-        return true;
-    }
-
-    private async Task<Guid?> ClaimAsync(NpgsqlConnection session, CancellationToken cancellationToken)
-    {
-        await using var transaction = await session.BeginTransactionAsync(cancellationToken);
-        var candidates = new List<Guid>();
-        await using (var select = new NpgsqlCommand(
-            "SELECT id FROM import_jobs WHERE status IN ('Queued', 'Running') ORDER BY created_at LIMIT 20 FOR UPDATE SKIP LOCKED", session, transaction))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                candidates.Add(reader.GetGuid(0));
-            }
-        }
-
-        foreach (var id in candidates)
-        {
-            await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@space, hashtext(@id::text))", session, transaction)
-            {
-                Parameters = { new("space", LockSpace), new("id", id) },
-            };
-            if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
-            {
-                continue; // a live worker holds it
-            }
-
-            await using var start = new NpgsqlCommand("UPDATE import_jobs SET status = 'Running', started_at = coalesce(started_at, @now) WHERE id = @id", session, transaction)
-            {
-                Parameters = { new("now", clock.GetUtcNow()), new("id", id) },
-            };
-            await start.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return id;
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return null;
+        await RunAsync(session, jobId, cancellationToken);
     }
 
     private async Task RunAsync(NpgsqlConnection session, Guid jobId, CancellationToken cancellationToken)
@@ -180,8 +133,8 @@ internal sealed class ImportRunner(
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down (whatever the driver made of the cancellation): the job stays Running without a lock,
-            // and the next worker, here after a restart or on another node, resumes it.
+            // Shutting down (whatever the driver made of the cancellation): the import stays Running, the scheduler
+            // puts its job back in the queue, and the next worker, here after a restart or on another node, resumes it.
             logger.LogInformation("Import {JobId} interrupted after row {Row}; it resumes on the next start", job.Id, done.Processed);
             throw;
         }
@@ -195,8 +148,8 @@ internal sealed class ImportRunner(
         }
         catch (Exception ex)
         {
-            // Whatever went wrong, the job ends here: left Running it would be claimed again at once and fail the
-            // same way for ever. The error is logged with its stack for the operator.
+            // Whatever went wrong, the import ends here: run again it would most likely fail the same way. The error
+            // is logged with its stack for the operator.
             logger.LogError(ex, "Import {JobId} failed after row {Row}", job.Id, done.Processed);
             await FinishAsync(job, done, $"The import stopped after row {done.Processed} because of an error on the server ({ex.GetType().Name}). The rows before it were imported; import the rest again in \"skip duplicates\" mode.", CancellationToken.None);
         }
@@ -309,3 +262,6 @@ internal sealed class ImportRunner(
 
     private sealed class ImportTakenOverException : Exception;
 }
+
+/// <summary>The argument of an import job: the <c>import_jobs</c> row to run.</summary>
+internal sealed record ImportJobPayload(Guid ImportJobId);
