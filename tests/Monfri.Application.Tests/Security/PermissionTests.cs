@@ -72,7 +72,7 @@ public sealed class PermissionTests : IAsyncLifetime
     [InlineData(Roles.Admin, true, true)]
     public async Task The_deal_page_the_board_and_the_deals_list_are_told_what_the_viewer_may_do(string role, bool canEdit, bool canOverride)
     {
-        var (_, viewer) = await _app.CreateUserAsync($"{role} viewer", role);
+        var (_, viewer) = await _app.CreateUserAsync($"{role}Viewer", role);
         var deal = await _records.DealAsync("Globex expansion");
 
         var detail = (await _app.SendAs(viewer, new GetDealQuery(deal.Id))).Value;

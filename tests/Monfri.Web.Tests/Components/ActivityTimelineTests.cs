@@ -107,7 +107,8 @@ public sealed class ActivityTimelineTests(TimelineDatabase database) : MudTestCo
         var timeline = RenderSignedIn<ActivityTimeline>(App, marketerPrincipal, p => p.Add(c => c.DealId, deal.Id));
 
         timeline.WaitForAssertion(() => Assert.Single(timeline.FindAll("[data-testid=activity-item]")));
-        Assert.False(timeline.Find("[data-testid=activity-complete] input").HasAttribute("disabled"));
+        var done = timeline.Find("[data-testid=activity-complete]");
+        Assert.False((done.QuerySelector("input") ?? done).HasAttribute("disabled"));
         Assert.Empty(timeline.FindAll("[data-testid=activity-edit]"));
         Assert.Empty(timeline.FindAll("[data-testid=activity-delete]"));
         Assert.Empty(timeline.FindAll("[data-testid=activity-composer]"));
