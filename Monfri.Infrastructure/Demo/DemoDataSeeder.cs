@@ -52,7 +52,6 @@ public sealed class DemoDataSeeder(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // Thousands of "created" entries would bury the log; nobody created these records.
         db.SuppressAudit = true;
-        db.SuppressDomainEvents = true; // the demo is one announcement, not thousands of per-record updates
         db.ChangeTracker.AutoDetectChangesEnabled = false;
 
         // One transaction: a start that dies half-way leaves no half-filled workspace, so the next start seeds

@@ -50,12 +50,9 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     public bool SuppressAudit { get; set; }
 
     /// <summary>
-    /// Bulk writers that announce themselves (demo seeding) drop their records' domain events instead of dispatching
-    /// one per record.
+    /// The scope domain event handlers are resolved from (the use case's, set by <see cref="MonfriDbFactory"/>); null for
+    /// Infrastructure's own contexts (bulk writers, seeders), which announce their work themselves and dispatch nothing.
     /// </summary>
-    public bool SuppressDomainEvents { get; set; }
-
-    /// <summary>The scope domain event handlers are resolved from (the caller's); null: a fresh scope per dispatch.</summary>
     public IServiceProvider? EventServices { get; set; }
 
     internal Interceptors.DomainEventState DomainEvents { get; } = new();

@@ -17,9 +17,11 @@ namespace Monfri.Infrastructure.Persistence.Interceptors;
 /// written in the same transaction. After the save, the events go to their <see cref="IDomainEventHandler{TEvent}"/>s —
 /// at once when the save was its own transaction, else when the transaction around it commits; a failed save or a
 /// rolled-back transaction drops them. A failed save leaves the events on their aggregates, so a retried save
-/// dispatches them once.
+/// dispatches them once. Only contexts made for use cases (<see cref="MonfriDbFactory"/>, which hands them its scope)
+/// dispatch: Infrastructure's own contexts straight from the EF factory (bulk writers, seeders, fixtures written by
+/// tests) announce their work themselves, and their records' events are dropped.
 /// </summary>
-public sealed class DomainEventInterceptor(IServiceScopeFactory scopes, ILogger<DomainEventInterceptor> logger)
+public sealed class DomainEventInterceptor(ILogger<DomainEventInterceptor> logger)
     : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
     private static readonly ConcurrentDictionary<Type, Func<object, IDomainEvent, CancellationToken, ValueTask>> AfterCommit = new();
@@ -134,7 +136,7 @@ public sealed class DomainEventInterceptor(IServiceScopeFactory scopes, ILogger<
         var state = db.DomainEvents;
         state.Saving.Clear();
         var raisers = db.ChangeTracker.Entries<Entity>().Select(e => e.Entity).Where(e => e.DomainEvents.Count > 0).ToList();
-        if (db.SuppressDomainEvents)
+        if (db.EventServices is null)
         {
             raisers.ForEach(e => e.ClearDomainEvents());
             return;
@@ -152,9 +154,7 @@ public sealed class DomainEventInterceptor(IServiceScopeFactory scopes, ILogger<
             return;
         }
 
-        var services = db.EventServices;
-        await using var scope = services is null ? scopes.CreateAsyncScope() : (AsyncServiceScope?)null;
-        var provider = services ?? scope!.Value.ServiceProvider;
+        var provider = db.EventServices;
         foreach (var domainEvent in fresh)
         {
             var invoke = BeforeCommit.GetOrAdd(domainEvent.GetType(), Compile<Func<object, IDomainEvent, IMonfriDb, CancellationToken, ValueTask>>(nameof(InvokeBefore)));
@@ -215,9 +215,7 @@ public sealed class DomainEventInterceptor(IServiceScopeFactory scopes, ILogger<
             return;
         }
 
-        var services = db.EventServices;
-        await using var scope = services is null ? scopes.CreateAsyncScope() : (AsyncServiceScope?)null;
-        var provider = services ?? scope!.Value.ServiceProvider;
+        var provider = db.EventServices!;
         foreach (var domainEvent in events)
         {
             var invoke = AfterCommit.GetOrAdd(domainEvent.GetType(), Compile<Func<object, IDomainEvent, CancellationToken, ValueTask>>(nameof(InvokeAfter)));

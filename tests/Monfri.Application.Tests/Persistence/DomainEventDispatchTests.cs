@@ -126,6 +126,19 @@ public sealed class DomainEventDispatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_context_straight_from_the_ef_factory_dispatches_nothing()
+    {
+        var dealId = await NewDealAsync();
+        await using (var db = await _app.Get<IDbContextFactory<MonfriDbContext>>().CreateDbContextAsync())
+        {
+            (await db.Deals.Include(d => d.Contacts).SingleAsync(d => d.Id == dealId)).AddTag("fixture", DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Empty(_handled.Seen);
+    }
+
+    [Fact]
     public async Task A_failing_handler_after_commit_leaves_the_change_and_the_other_handlers_alone()
     {
         var dealId = await NewDealAsync();
@@ -151,7 +164,9 @@ public sealed class DomainEventDispatchTests : IAsyncLifetime
         return deal.Id;
     }
 
-    private async Task<MonfriDbContext> ContextAsync() => await _app.Get<IDbContextFactory<MonfriDbContext>>().CreateDbContextAsync();
+    /// <summary>A context as a use case gets it (dispatching, in a scope of its own).</summary>
+    private async Task<MonfriDbContext> ContextAsync() =>
+        (MonfriDbContext)await _app.Provider.CreateAsyncScope().ServiceProvider.GetRequiredService<IMonfriDbFactory>().CreateAsync();
 
     private async Task<int> MarkersAsync(Guid dealId)
     {
