@@ -156,6 +156,24 @@ public sealed class JobSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_interrupted_by_its_nodes_shutdown_goes_back_to_the_queue_without_counting_the_attempt()
+    {
+        var id = (await EnqueueAsync(new ProbePayload(DelayMs: 60_000))).Id;
+        using var stopping = new CancellationTokenSource();
+        var run = Node("node-a").RunNextAsync([Probe], "1", stopping.Token);
+        while (!Handler.Runs.ContainsKey(id))
+        {
+            await Task.Delay(10);
+        }
+
+        await stopping.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        var released = await ReadAsync(id);
+        Assert.Equal((JobState.Queued, 0, null, null), (released.State, released.Attempts, released.LockedBy, released.LockedUntil));
+    }
+
+    [Fact]
     public async Task A_recurring_job_is_enqueued_once_per_slot_however_many_schedulers_run()
     {
         var one = Scheduler();
