@@ -2,7 +2,10 @@ using Monfri.Domain.Common;
 
 namespace Monfri.Application.Crm.Common;
 
-/// <summary>Who may do what with CRM records; used in <c>[RequiresRole]</c> on every CRM message.</summary>
+/// <summary>
+/// Who may do what with CRM records, as role lists for checks made in code: <see cref="CrmAccess"/>, the
+/// activity messages and the main menu. Most CRM messages name their roles in their own <c>[RequiresRole]</c>.
+/// </summary>
 public static class CrmRoles
 {
     /// <summary>Everyone in the workspace reads CRM records (reps may be limited to their own).</summary>

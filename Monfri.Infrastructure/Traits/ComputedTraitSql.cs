@@ -1,4 +1,4 @@
-namespace Monfri.Application.Cdp.Traits;
+namespace Monfri.Infrastructure.Traits;
 
 /// <summary>
 /// The SQL that keeps computed traits current, in one place: the ingest workers (Npgsql), the backfill, the
