@@ -41,7 +41,7 @@ public sealed class ExportTests : IAsyncLifetime
     [Fact]
     public async Task Exporting_contacts_gives_every_filtered_row_in_the_lists_order_and_the_contacts_custom_fields()
     {
-        ResultAssert.Status(ResultStatus.Ok, await _app.SendAs(_admin, new CreateCustomFieldCommand(CrmObjectType.Contact, "shoeSize", "Shoe size", CustomFieldType.Number, [])));
+        ResultAssert.Status(ResultStatus.Ok, await _app.SendAs(_admin, new CreateCustomFieldCommand(CrmObjectType.Contact, "shoe_size", "Shoe size", CustomFieldType.Number, [])));
         foreach (var (first, email) in new[] { ("Zed", "zed@export.test"), ("Amy", "amy@export.test"), ("Other", "other@elsewhere.test") })
         {
             ResultAssert.Status(ResultStatus.Ok, await _app.SendAs(_admin, new CreateContactCommand { FirstName = first, LastName = "Export", Email = email }));
@@ -57,7 +57,7 @@ public sealed class ExportTests : IAsyncLifetime
     [Fact]
     public async Task An_export_is_refused_with_the_lists_own_rules()
     {
-        ResultAssert.Status(ResultStatus.Invalid, await _app.SendAs(_admin, new ExportContactsQuery(new ContactFilter(), "shoeSize")));
+        ResultAssert.Status(ResultStatus.Invalid, await _app.SendAs(_admin, new ExportContactsQuery(new ContactFilter(), "shoe_size")));
         ResultAssert.Status(ResultStatus.Invalid, await _app.SendAs(_admin, new ExportCompaniesQuery(new CompanyFilter(), "revenue")));
         ResultAssert.Status(ResultStatus.Invalid, await _app.SendAs(_admin, new ExportDealsQuery(new DealFilter { AmountMin = 10, AmountMax = 5 })));
     }
