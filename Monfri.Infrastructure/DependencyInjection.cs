@@ -43,6 +43,11 @@ public static class DependencyInjection
         services.AddSingleton<DomainEventInterceptor>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddSingleton<DefaultPipelineSeeder>();
+        // Set-based SQL behind the use cases' ports, run on their own unit of work.
+        services.AddSingleton<Application.Cdp.Merges.IProfileMergeStore, Merges.ProfileMergeStore>();
+        services.AddSingleton<Application.Cdp.Traits.IComputedTraitStore, ComputedTraitUseCaseStore>();
+        services.AddSingleton<Application.Crm.Common.IDuplicateQueries, DuplicateQueries>();
+        services.AddSingleton<Application.Crm.Companies.ICompanyMergeStore, Merges.CompanyMergeStore>();
         // Keys in the database: a cookie issued by one Monfri process is valid on every other.
         services.AddDataProtection().SetApplicationName("Monfri").PersistKeysToDbContext<MonfriDbContext>();
 

@@ -46,7 +46,7 @@ public sealed class Person : Entity, IBulkEditable
 
     /// <summary>Name, else email, else what the person is: the same words on every screen and in the API.</summary>
     public string DisplayName =>
-        $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : Email ?? (IsContact ? "Unnamed contact" : "Anonymous visitor");
+        PersonName.Display(FirstName, LastName, Email, IsContact);
 
     public static Person CreateContact(ContactDetails details, DateTimeOffset now)
     {

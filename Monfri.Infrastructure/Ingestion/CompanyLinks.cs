@@ -2,6 +2,7 @@ using System.Text.Json;
 using Monfri.Application.Crm.Companies;
 using Monfri.Application.Common.Persistence;
 using Monfri.Domain.Crm;
+using Monfri.Infrastructure.Persistence;
 using Npgsql;
 
 namespace Monfri.Infrastructure.Ingestion;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Monfri.Application.Cdp.Merges;
 using Monfri.Application.Common.Persistence;
 using Monfri.Domain.Cdp;
+using Monfri.Infrastructure.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -591,15 +592,11 @@ public sealed class IngestProcessor(
         var mergeId = await RecordAsync(connection, merge, MergeOutcome.Merged, now, cancellationToken);
         await Traits.ComputedTraitStore.MergeAsync(connection, merge.WinnerId, merge.LoserId, cancellationToken);
         // Everything that hangs off the loser follows the winner; fields the winner lacks are taken from the
-        // loser; the loser's row goes (its snapshot is in the merge record, for undo).
+        // loser; the loser's row goes (its snapshot is in the merge record, for undo). What follows is the one list
+        // a merge by hand and the privacy eraser use too.
         await using var command = new NpgsqlCommand(
-            """
-            UPDATE cdp_identities SET person_id = @w WHERE person_id = @l;
-            UPDATE cdp_events SET person_id = @w WHERE person_id = @l;
-            UPDATE activities SET person_id = @w WHERE person_id = @l;
-            INSERT INTO deal_contacts (deal_id, person_id) SELECT deal_id, @w FROM deal_contacts WHERE person_id = @l ON CONFLICT DO NOTHING;
-            INSERT INTO cdp_profile_traits (person_id, traits, updated_at) SELECT @w, traits, @now FROM cdp_profile_traits WHERE person_id = @l
-                ON CONFLICT (person_id) DO UPDATE SET traits = excluded.traits || cdp_profile_traits.traits, updated_at = excluded.updated_at;
+            $$"""
+            {{PersonTables.MergeScript}}
             UPDATE people w SET
                 first_name = coalesce(w.first_name, l.first_name), last_name = coalesce(w.last_name, l.last_name),
                 phone = coalesce(w.phone, l.phone), job_title = coalesce(w.job_title, l.job_title),
@@ -632,7 +629,7 @@ public sealed class IngestProcessor(
             $"""
             INSERT INTO cdp_profile_merges (id, winner_id, loser_id, outcome, identity_type, identity_value, source_id, message_id, reason, loser_snapshot, merged_at)
             VALUES (@id, @w, @l, @o, @it, left(@iv, 256), @s, left(@m, 100), left(@r, 500),
-                CASE WHEN @o = 'Merged' THEN ({MergeSnapshot.Sql}) END,
+                CASE WHEN @o = 'Merged' THEN ({Merges.ProfileMergeStore.SnapshotSql}) END,
                 @now)
             """, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));

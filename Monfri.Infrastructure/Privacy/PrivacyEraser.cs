@@ -66,13 +66,16 @@ internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, 
         // Free-text mentions: the identifiers long enough to be unambiguous, and the ids the person had.
         var terms = subject.SearchableValues.Concat(people.Select(p => p.ToString())).Distinct(StringComparer.Ordinal).ToArray();
 
-        counts["events"] = await ExecuteAsync(connection, "DELETE FROM cdp_events WHERE person_id = ANY($1)", cancellationToken, P(people));
-        counts["traits"] = await ExecuteAsync(connection, "DELETE FROM cdp_profile_traits WHERE person_id = ANY($1)", cancellationToken, P(people));
+        // The rows of every table that references a person (the list merges use too); derived trait state goes
+        // with the people rows below, merge records and earlier requests are handled after.
+        foreach (var table in PersonTables.Erased)
+        {
+            counts[table.EraseKey!] = await ExecuteAsync(connection, $"DELETE FROM {table.Table} WHERE {table.Column} = ANY($1)", cancellationToken, P(people));
+        }
+
+        // Other people's rows that mention the person (their own are gone by now).
         counts["otherEventsRedacted"] = await RedactOtherPeoplesEventsAsync(connection, identities, cancellationToken);
         counts["otherTraitsRedacted"] = await RedactJsonAsync(connection, "cdp_profile_traits", "traits", JsonSafe(identities), cancellationToken);
-        counts["identities"] = await ExecuteAsync(connection, "DELETE FROM cdp_identities WHERE person_id = ANY($1)", cancellationToken, P(people));
-        counts["activities"] = await ExecuteAsync(connection, "DELETE FROM activities WHERE person_id = ANY($1)", cancellationToken, P(people));
-        counts["dealLinks"] = await ExecuteAsync(connection, "DELETE FROM deal_contacts WHERE person_id = ANY($1)", cancellationToken, P(people));
         counts["merges"] = await ExecuteAsync(connection,
             """
             DELETE FROM cdp_profile_merges m WHERE m.winner_id = ANY($1) OR m.loser_id = ANY($1)

@@ -6,6 +6,7 @@ using Monfri.Application.Common.Security;
 using Monfri.Application.Crm.Common;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
+using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Cdp.Profiles;
 
@@ -47,7 +48,7 @@ public sealed class GetPersonProfileHandler(IMonfriDbFactory dbFactory, IEventTi
         var device = EventContext.Summarize(await events.LatestDeviceContextAsync(person.Id, cancellationToken));
         var knownSince = (await ProfileVisibility.KnownSinceAsync(db, events, person.Id, person.IsContact, cancellationToken))?.At;
         return new PersonProfileDto(
-            person.Id, person.IsContact, person.IsContact ? person.DisplayName : "Anonymous visitor", person.Email,
+            person.Id, person.IsContact, person.IsContact ? person.DisplayName : PersonName.AnonymousVisitor, person.Email,
             person.FirstSeenAt, await ProfileVisibility.LastSeenAsync(events, person, cancellationToken), person.IsContact ? person.LifecycleStage : null, person.IsContact ? owner : null,
             identities, device, knownSince);
     }

@@ -14,13 +14,13 @@ namespace Monfri.Application.Cdp.Traits;
 [RequiresPermission(Permission.ManageComputedTraits)]
 public sealed record ListComputedTraitsQuery : IQuery<Result<IReadOnlyList<ComputedTraitDto>>>;
 
-public sealed class ListComputedTraitsHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListComputedTraitsQuery, Result<IReadOnlyList<ComputedTraitDto>>>
+public sealed class ListComputedTraitsHandler(IMonfriDbFactory dbFactory, IComputedTraitStore store) : IQueryHandler<ListComputedTraitsQuery, Result<IReadOnlyList<ComputedTraitDto>>>
 {
     public async ValueTask<Result<IReadOnlyList<ComputedTraitDto>>> Handle(ListComputedTraitsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var traits = await db.ComputedTraits.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken);
-        var skipped = await TraitSkips.CountAsync(db, cancellationToken);
+        var skipped = await store.SkippedAsync(db, cancellationToken);
         return traits.Select(t => ComputedTraitDto.From(t, skipped.GetValueOrDefault(t.Id))).ToList();
     }
 }
@@ -28,7 +28,7 @@ public sealed class ListComputedTraitsHandler(IMonfriDbFactory dbFactory) : IQue
 [RequiresPermission(Permission.ManageComputedTraits)]
 public sealed record GetComputedTraitQuery(Guid Id) : IQuery<Result<ComputedTraitDto>>;
 
-public sealed class GetComputedTraitHandler(IMonfriDbFactory dbFactory) : IQueryHandler<GetComputedTraitQuery, Result<ComputedTraitDto>>
+public sealed class GetComputedTraitHandler(IMonfriDbFactory dbFactory, IComputedTraitStore store) : IQueryHandler<GetComputedTraitQuery, Result<ComputedTraitDto>>
 {
     public async ValueTask<Result<ComputedTraitDto>> Handle(GetComputedTraitQuery query, CancellationToken cancellationToken)
     {
@@ -36,7 +36,7 @@ public sealed class GetComputedTraitHandler(IMonfriDbFactory dbFactory) : IQuery
         var trait = await db.ComputedTraits.AsNoTracking().FirstOrDefaultAsync(t => t.Id == query.Id, cancellationToken);
         return trait is null
             ? Result<ComputedTraitDto>.NotFound("No such computed trait.")
-            : ComputedTraitDto.From(trait, (await TraitSkips.CountAsync(db, cancellationToken)).GetValueOrDefault(trait.Id));
+            : ComputedTraitDto.From(trait, (await store.SkippedAsync(db, cancellationToken)).GetValueOrDefault(trait.Id));
     }
 }
 
@@ -94,7 +94,7 @@ public sealed class UpdateComputedTraitValidator : AbstractValidator<UpdateCompu
     public UpdateComputedTraitValidator() => RuleFor(c => c.Trait).NotNull().SetValidator(new ComputedTraitInputValidator());
 }
 
-public sealed class UpdateComputedTraitHandler(IMonfriDbFactory dbFactory, TimeProvider clock, ITraitBackfillSignal backfill, ILiveFeed live)
+public sealed class UpdateComputedTraitHandler(IMonfriDbFactory dbFactory, IComputedTraitStore store, TimeProvider clock, ITraitBackfillSignal backfill, ILiveFeed live)
     : ICommandHandler<UpdateComputedTraitCommand, Result<ComputedTraitDto>>
 {
     public async ValueTask<Result<ComputedTraitDto>> Handle(UpdateComputedTraitCommand command, CancellationToken cancellationToken)
@@ -113,7 +113,7 @@ public sealed class UpdateComputedTraitHandler(IMonfriDbFactory dbFactory, TimeP
         {
             // Values of the old definition would be wrong until the backfill reached each person: they go now.
             await db.ComputedTraitValues.Where(v => v.TraitId == trait.Id).ExecuteDeleteAsync(cancellationToken);
-            await db.Database.ExecuteSqlAsync($"DELETE FROM cdp_trait_buckets WHERE trait_id = {trait.Id}", cancellationToken);
+            await store.ForgetStateAsync(db, trait.Id, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -123,7 +123,7 @@ public sealed class UpdateComputedTraitHandler(IMonfriDbFactory dbFactory, TimeP
         }
 
         await live.PublishAsync(LiveTopics.Traits, "trait.changed", new { trait.Id }, cancellationToken);
-        return ComputedTraitDto.From(trait, redefined ? 0 : (await TraitSkips.CountAsync(db, cancellationToken)).GetValueOrDefault(trait.Id));
+        return ComputedTraitDto.From(trait, redefined ? 0 : (await store.SkippedAsync(db, cancellationToken)).GetValueOrDefault(trait.Id));
     }
 }
 
@@ -170,14 +170,4 @@ public sealed class DeleteComputedTraitHandler(IMonfriDbFactory dbFactory, ILive
         await live.PublishAsync(LiveTopics.Traits, "trait.changed", new { command.Id }, cancellationToken);
         return Result.Success();
     }
-}
-
-internal static class TraitSkips
-{
-    private sealed record Row(Guid TraitId, long Skipped);
-
-    /// <summary>Matching events each trait could not use (missing or wrong-typed property), from the partial index on skipped buckets.</summary>
-    public static async Task<Dictionary<Guid, long>> CountAsync(IMonfriDb db, CancellationToken cancellationToken) =>
-        (await db.Database.SqlQuery<Row>($"SELECT trait_id, sum(skipped)::bigint AS skipped FROM cdp_trait_buckets WHERE skipped > 0 GROUP BY trait_id")
-            .ToListAsync(cancellationToken)).ToDictionary(r => r.TraitId, r => r.Skipped);
 }

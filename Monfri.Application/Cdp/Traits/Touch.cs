@@ -6,7 +6,7 @@ namespace Monfri.Application.Cdp.Traits;
 /// <summary>
 /// A marketing touch (first-touch / last-touch built-in traits): where a visit came from. The only place the rules
 /// live: ingest decides it while the event's JSON is parsed anyway (the claim sends three short strings per touch),
-/// and a rebuild from stored events (<see cref="TouchRebuild"/>) reads the same parts of the stored JSON and calls
+/// and a rebuild from stored events (<c>TouchRebuild</c> in Infrastructure) reads the same parts of the stored JSON and calls
 /// the same method, so the two cannot drift apart.
 /// <list type="number">
 /// <item>A tagged visit: UTM values from <c>context.campaign</c>, else the <c>utm_*</c> parameters of the page's URL

@@ -24,13 +24,13 @@ public sealed record TraitColumn(string Key, string Name, Domain.Cdp.TraitKind K
 [RequiresPermission(Permission.ViewProfiles)]
 public sealed record ListTraitColumnsQuery : IQuery<Result<IReadOnlyList<TraitColumn>>>;
 
-public sealed class ListTraitColumnsHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListTraitColumnsQuery, Result<IReadOnlyList<TraitColumn>>>
+public sealed class ListTraitColumnsHandler(IMonfriDbFactory dbFactory, IComputedTraitStore traits) : IQueryHandler<ListTraitColumnsQuery, Result<IReadOnlyList<TraitColumn>>>
 {
     public async ValueTask<Result<IReadOnlyList<TraitColumn>>> Handle(ListTraitColumnsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var computed = await db.ComputedTraits.AsNoTracking().OrderBy(t => t.Name).Select(t => new TraitColumn(t.Key, t.Name, t.Kind)).ToListAsync(cancellationToken);
-        var identify = await db.Database.SqlQueryRaw<string>("""SELECT key AS "Value" FROM cdp_identify_trait_keys ORDER BY key""").ToListAsync(cancellationToken);
+        var identify = await traits.IdentifyTraitNamesAsync(db, cancellationToken);
         // Identify traits read as text (a plan, a company): filtered by their value like a last-value trait.
         List<TraitColumn> columns = [.. computed, .. identify.Where(Domain.Cdp.ProfileIdentifyTraits.IsListableName)
             .Select(name => new TraitColumn(Domain.Cdp.ProfileIdentifyTraits.KeyPrefix + name, name, Domain.Cdp.TraitKind.LastValue))];

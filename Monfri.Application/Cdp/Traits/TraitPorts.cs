@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Monfri.Application.Common.Persistence;
 
 namespace Monfri.Application.Cdp.Traits;
@@ -23,43 +21,27 @@ public interface ITraitBackfillSignal
     void Wake();
 }
 
-/// <summary>The same rebuild as <see cref="IComputedTraitMaintenance"/>, inside a use case's own EF transaction.</summary>
+/// <summary>
+/// The computed-trait statements a use case runs inside its own EF transaction (Infrastructure holds the SQL,
+/// the same texts the ingest workers, the backfill and the ageing job run).
+/// </summary>
+public interface IComputedTraitStore
+{
+    /// <summary>The same rebuild as <see cref="IComputedTraitMaintenance.RebuildForPeopleAsync"/>, in the caller's transaction on <paramref name="db"/>.</summary>
+    Task RebuildInTransactionAsync(IMonfriDb db, IReadOnlyCollection<Guid> personIds, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Drops the kept daily state of a trait whose definition changed (the backfill builds it anew).</summary>
+    Task ForgetStateAsync(IMonfriDb db, Guid traitId, CancellationToken cancellationToken);
+
+    /// <summary>Matching events each trait could not use (missing or wrong-typed property), per trait.</summary>
+    Task<Dictionary<Guid, long>> SkippedAsync(IMonfriDb db, CancellationToken cancellationToken);
+
+    /// <summary>The identify traits' names that identify calls have sent (recorded by ingest), in order.</summary>
+    Task<IReadOnlyList<string>> IdentifyTraitNamesAsync(IMonfriDb db, CancellationToken cancellationToken);
+}
+
 public static class ComputedTraitRebuild
 {
     /// <summary>Stored events before this were corrected to their arrival time at ingest: the rebuild reads all after it.</summary>
     public static readonly DateTimeOffset AllTime = new(1999, 12, 31, 0, 0, 0, TimeSpan.Zero);
-
-    public static async Task InTransactionAsync(IMonfriDb db, IReadOnlyCollection<Guid> personIds, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (personIds.Count == 0)
-        {
-            return;
-        }
-
-        // Straight to the connection (in EF's transaction): EF's raw SQL would read the SQL's braces as placeholders.
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var sql in (string[])[.. ComputedTraitSql.LockPeople, .. ComputedTraitSql.RebuildAllBuckets, ComputedTraitSql.RecomputePersons])
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Transaction = transaction;
-            foreach (var (name, value) in new (string, object)[]
-                     {
-                         ("persons", personIds.Distinct().ToArray()), ("today", DateOnly.FromDateTime(now.UtcDateTime)),
-                         ("now", now.ToUniversalTime()), ("since", AllTime),
-                     })
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await TouchRebuild.RunAsync(connection, transaction, personIds, now, cancellationToken);
-    }
 }

@@ -5,6 +5,7 @@ using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Domain.Common;
+using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Cdp.Visitors;
 
@@ -67,7 +68,7 @@ public sealed class ListVisitorEventsHandler(IMonfriDbFactory dbFactory, IEventT
             var (url, title, referrer) = EventContext.Page(e.PropertiesJson, e.ContextJson);
             var who = people.TryGetValue(e.PersonId, out var p) && p.IsContact
                 ? Name(p.FirstName, p.LastName, p.Email)
-                : e.AnonymousId ?? e.UserId ?? "Anonymous visitor";
+                : e.AnonymousId ?? e.UserId ?? PersonName.AnonymousVisitor;
             return new VisitorEventDto(e.Id, e.PersonId, who, p?.IsContact == true, e.Type, e.Event, url, title, referrer,
                 EventContext.Campaign(e.ContextJson), sources.GetValueOrDefault(e.SourceId, "Unknown source"), e.Timestamp);
         }).ToList();
@@ -94,8 +95,7 @@ public sealed class ListVisitorEventsHandler(IMonfriDbFactory dbFactory, IEventT
     /// the ids are random or share a prefix (the side panel is narrow; its icon already says "anonymous").
     /// </summary>
     private static string AnonymousLabel(string? anonymousId) =>
-        anonymousId is { Length: > 0 } id ? id.Length > 14 ? $"{id[..6]}…{id[^6..]}" : id : "Anonymous visitor";
+        anonymousId is { Length: > 0 } id ? id.Length > 14 ? $"{id[..6]}…{id[^6..]}" : id : PersonName.AnonymousVisitor;
 
-    private static string Name(string? first, string? last, string? email) =>
-        $"{first} {last}".Trim() is { Length: > 0 } name ? name : email ?? "Unnamed contact";
+    private static string Name(string? first, string? last, string? email) => PersonName.Display(first, last, email);
 }

@@ -77,4 +77,7 @@ public enum Permission
 
     [Description("Workspace settings such as \"reps see only their own records\".")]
     ManageWorkspace,
+
+    [Description("Background jobs (imports, privacy requests, reminders): their state and failures.")]
+    ViewJobs,
 }

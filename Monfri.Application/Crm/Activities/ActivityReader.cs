@@ -59,7 +59,7 @@ internal static class ActivityReader
 
     // Same rule as Person.DisplayName, which EF cannot translate.
     private static string PersonName(string? first, string? last, string? email) =>
-        $"{first} {last}".Trim() is { Length: > 0 } name ? name : email ?? "Anonymous visitor";
+        Domain.Crm.PersonName.Display(first, last, email, isContact: false);
 
     private static string? Lookup(Dictionary<Guid, string> names, Guid? id) =>
         id is { } key && names.TryGetValue(key, out var name) ? name : null;

@@ -78,7 +78,7 @@ public sealed record DuplicateMember(Guid Id, string Name, string? Detail, strin
 public sealed record DuplicatePair(DuplicateMember A, DuplicateMember B, IReadOnlyList<string> Reasons);
 
 /// <summary>A row of the pair queries: the two ids (older first), the reasons and the total number of pairs.</summary>
-internal sealed record DuplicatePairRow
+public sealed record DuplicatePairRow
 {
     public Guid AId { get; init; }
     public Guid BId { get; init; }

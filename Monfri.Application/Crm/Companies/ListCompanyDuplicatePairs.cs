@@ -26,42 +26,14 @@ public sealed class ListCompanyDuplicatePairsValidator : AbstractValidator<ListC
     }
 }
 
-public sealed class ListCompanyDuplicatePairsHandler(IMonfriDbFactory dbFactory, CrmAccess access)
+public sealed class ListCompanyDuplicatePairsHandler(IMonfriDbFactory dbFactory, IDuplicateQueries duplicates, CrmAccess access)
     : IQueryHandler<ListCompanyDuplicatePairsQuery, Result<Page<DuplicatePair>>>
 {
-    // The keys are computed once per company, companies are grouped by each key in one hashed pass, and pairs
-    // are formed only inside groups with more than one member (see ListContactDuplicatePairs).
-    private static readonly string Sql = $"""
-        WITH visible AS (
-            SELECT id, {CompanyMatchKeys.NameKey("name")} AS name_key, {CompanyMatchKeys.DomainRoot("domain")} AS domain_root
-            FROM companies
-            WHERE NOT {"{0}"} OR owner_id = {"{1}"}
-        ),
-        groups AS (
-            SELECT 'Similar name' AS reason, array_agg(id) AS ids FROM visible WHERE name_key <> '' GROUP BY name_key HAVING count(*) > 1
-            UNION ALL
-            SELECT 'Same domain ' || domain_root, array_agg(id) FROM visible WHERE domain_root IS NOT NULL GROUP BY domain_root HAVING count(*) > 1
-        ),
-        pairs AS (
-            SELECT DISTINCT a.id AS a_id, b.id AS b_id, g.reason
-            FROM groups g CROSS JOIN LATERAL unnest(g.ids) AS a(id) CROSS JOIN LATERAL unnest(g.ids) AS b(id)
-            WHERE a.id < b.id
-        ),
-        grouped AS (
-            SELECT a_id, b_id, array_agg(reason ORDER BY reason) AS reasons FROM pairs GROUP BY a_id, b_id
-        )
-        SELECT a_id, b_id, reasons, (count(*) OVER ())::int AS total
-        FROM grouped
-        ORDER BY b_id DESC, a_id DESC
-        OFFSET {"{2}"} LIMIT {"{3}"}
-        """;
-
     public async ValueTask<Result<Page<DuplicatePair>>> Handle(ListCompanyDuplicatePairsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var ownOnly = await access.OwnRecordsOnlyAsync(db, cancellationToken);
-        var rows = await db.Database.SqlQueryRaw<DuplicatePairRow>(Sql, ownOnly, access.UserId ?? Guid.Empty, query.PageIndex * query.PageSize, query.PageSize)
-            .ToListAsync(cancellationToken);
+        var rows = await duplicates.CompanyPairsAsync(db, ownOnly, access.UserId ?? Guid.Empty, query.PageIndex * query.PageSize, query.PageSize, cancellationToken);
 
         var ids = rows.SelectMany(r => new[] { r.AId, r.BId }).Distinct().ToList();
         var members = await db.Companies.AsNoTracking().Where(c => ids.Contains(c.Id))

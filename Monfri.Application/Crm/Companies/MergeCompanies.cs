@@ -35,7 +35,8 @@ public sealed class MergeCompaniesValidator : AbstractValidator<MergeCompaniesCo
     }
 }
 
-public sealed class MergeCompaniesHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, IMediator mediator)
+public sealed class MergeCompaniesHandler(
+    IMonfriDbFactory dbFactory, ICompanyMergeStore merges, CrmAccess access, TimeProvider clock, IMediator mediator)
     : ICommandHandler<MergeCompaniesCommand, Result<CompanyDetail>>
 {
     private const string Changed = "One of the companies was changed by someone else since you opened the merge. Reload and merge again.";
@@ -74,7 +75,7 @@ public sealed class MergeCompaniesHandler(IMonfriDbFactory dbFactory, CrmAccess 
         }
 
         // Group calls linked to the absorbed company (by their groupId, CompanyLinks in ingest) now link to the survivor.
-        await db.Database.ExecuteSqlAsync($"UPDATE cdp_company_groups SET company_id = {survivor.Id} WHERE company_id = {absorbed.Id}", cancellationToken);
+        await merges.MoveGroupLinksAsync(db, absorbed.Id, survivor.Id, cancellationToken);
 
         // The absorbed company goes first: its domain may be the one the survivor keeps, and domains are unique.
         db.AuditLog.Add(AuditEntry.Record(CrmObjectType.Company, absorbed.Id, AuditAction.Deleted, [], access.UserId, clock.GetUtcNow(),

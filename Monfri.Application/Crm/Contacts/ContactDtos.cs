@@ -1,3 +1,5 @@
+using Monfri.Domain.Crm;
+
 namespace Monfri.Application.Crm.Contacts;
 
 /// <summary>A row of the contacts list: the columns a user can show.</summary>
@@ -20,7 +22,7 @@ public sealed record ContactListItem(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? LastActivityAt)
 {
-    public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : Email ?? "Unnamed contact";
+    public string DisplayName => PersonName.Display(FirstName, LastName, Email);
 }
 
 /// <summary>A contact with everything its record page shows.</summary>
@@ -46,7 +48,7 @@ public sealed record ContactDetail(
     uint Version,
     IReadOnlyList<RelatedDeal> Deals)
 {
-    public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : Email ?? "Unnamed contact";
+    public string DisplayName => PersonName.Display(FirstName, LastName, Email);
 }
 
 public sealed record RelatedDeal(Guid Id, string Name, decimal? Amount, string Currency, string Status, string StageName);

@@ -8,6 +8,7 @@ using Monfri.Application.Common.Security;
 using Monfri.Application.Crm.Common;
 
 using Roles = Monfri.Domain.Common.Roles;
+using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Crm.Contacts;
 
@@ -26,58 +27,14 @@ public sealed class ListContactDuplicatePairsValidator : AbstractValidator<ListC
     }
 }
 
-public sealed class ListContactDuplicatePairsHandler(IMonfriDbFactory dbFactory, CrmAccess access)
+public sealed class ListContactDuplicatePairsHandler(IMonfriDbFactory dbFactory, IDuplicateQueries duplicates, CrmAccess access)
     : IQueryHandler<ListContactDuplicatePairsQuery, Result<Page<DuplicatePair>>>
 {
-    // Every contact would be compared with every other, so instead the contacts are grouped by what makes a
-    // duplicate (an email address; company + name key) in one hashed pass, and pairs are formed only inside the
-    // few groups with more than one member. 20,000 contacts take a few tens of milliseconds this way, and the
-    // small estimates keep PostgreSQL from planning (and JIT-compiling) a huge self-join.
-    // The name key ignores case, spaces and punctuation ("Mary-Ann O'Neil" = "maryann oneil").
-    private const string Sql = """
-        WITH visible AS (
-            SELECT id, email, other_emails, company_id,
-                   lower(regexp_replace(coalesce(first_name, '') || coalesce(last_name, ''), '[^[:alnum:]]+', '', 'g')) AS name_key
-            FROM people
-            WHERE is_contact AND (NOT {0} OR owner_id = {1})
-        ),
-        addresses AS (
-            SELECT id, email::text AS address FROM visible WHERE email IS NOT NULL
-            UNION ALL
-            SELECT v.id, e.address FROM visible v CROSS JOIN LATERAL unnest(v.other_emails) AS e(address)
-        ),
-        shared_emails AS (
-            SELECT address, array_agg(DISTINCT id) AS ids FROM addresses GROUP BY address HAVING count(DISTINCT id) > 1
-        ),
-        shared_names AS (
-            SELECT array_agg(id) AS ids FROM visible
-            WHERE company_id IS NOT NULL AND name_key <> ''
-            GROUP BY company_id, name_key HAVING count(*) > 1
-        ),
-        pairs AS (
-            SELECT a.id AS a_id, b.id AS b_id, 'Same email ' || s.address AS reason
-            FROM shared_emails s CROSS JOIN LATERAL unnest(s.ids) AS a(id) CROSS JOIN LATERAL unnest(s.ids) AS b(id)
-            WHERE a.id < b.id
-            UNION
-            SELECT a.id, b.id, 'Same name at the same company'
-            FROM shared_names s CROSS JOIN LATERAL unnest(s.ids) AS a(id) CROSS JOIN LATERAL unnest(s.ids) AS b(id)
-            WHERE a.id < b.id
-        ),
-        grouped AS (
-            SELECT a_id, b_id, array_agg(reason ORDER BY reason) AS reasons FROM pairs GROUP BY a_id, b_id
-        )
-        SELECT a_id, b_id, reasons, (count(*) OVER ())::int AS total
-        FROM grouped
-        ORDER BY b_id DESC, a_id DESC
-        OFFSET {2} LIMIT {3}
-        """;
-
     public async ValueTask<Result<Page<DuplicatePair>>> Handle(ListContactDuplicatePairsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var ownOnly = await access.OwnRecordsOnlyAsync(db, cancellationToken);
-        var rows = await db.Database.SqlQueryRaw<DuplicatePairRow>(Sql, ownOnly, access.UserId ?? Guid.Empty, query.PageIndex * query.PageSize, query.PageSize)
-            .ToListAsync(cancellationToken);
+        var rows = await duplicates.ContactPairsAsync(db, ownOnly, access.UserId ?? Guid.Empty, query.PageIndex * query.PageSize, query.PageSize, cancellationToken);
 
         var ids = rows.SelectMany(r => new[] { r.AId, r.BId }).Distinct().ToList();
         var members = await (
@@ -96,5 +53,5 @@ public sealed class ListContactDuplicatePairsHandler(IMonfriDbFactory dbFactory,
     }
 
     private static DuplicateMember Named(DuplicateMember member) =>
-        member.Name.Length > 0 ? member : member with { Name = member.Detail ?? "Unnamed contact" };
+        member with { Name = PersonName.OrFallback(member.Name, member.Detail) };
 }

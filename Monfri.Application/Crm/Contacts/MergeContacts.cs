@@ -2,6 +2,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Cdp.Merges;
+using Monfri.Application.Cdp.Traits;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
@@ -38,7 +39,8 @@ public sealed class MergeContactsValidator : AbstractValidator<MergeContactsComm
     }
 }
 
-public sealed class MergeContactsHandler(IMonfriDbFactory dbFactory, CrmAccess access, TimeProvider clock, IMediator mediator)
+public sealed class MergeContactsHandler(
+    IMonfriDbFactory dbFactory, IProfileMergeStore merges, IComputedTraitStore traits, CrmAccess access, TimeProvider clock, IMediator mediator)
     : ICommandHandler<MergeContactsCommand, Result<ContactDetail>>
 {
     private const string Changed = "One of the contacts was changed by someone else since you opened the merge. Reload and merge again.";
@@ -72,13 +74,13 @@ public sealed class MergeContactsHandler(IMonfriDbFactory dbFactory, CrmAccess a
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Recorded like the ingest's merges, snapshot first, so the profile's merge history shows it and an Admin can undo it.
-        await MergeSnapshot.RecordByHandAsync(db, survivor.Id, absorbed.Id, absorbed.Email ?? absorbedName,
+        await merges.RecordByHandAsync(db, survivor.Id, absorbed.Id, absorbed.Email ?? absorbedName,
             "Merged by hand on the contacts' merge screen.", clock.GetUtcNow(), cancellationToken);
-        var moved = new List<MergeMoved>();
-        foreach (var participant in ContactMergeFields.Participants)
-        {
-            moved.Add(await participant(db, absorbed.Id, survivor.Id, cancellationToken));
-        }
+        // Everything that points at a person (the same rows the ingest workers move when an event merges two profiles).
+        var moved = await merges.MoveToSurvivorAsync(db, absorbed.Id, survivor.Id, clock.GetUtcNow(), cancellationToken);
+        // Then the survivor's computed traits and built-in stats are rebuilt from the moved events (a merge by hand
+        // is rare enough to afford it, and exact whatever state either side was in).
+        await traits.RebuildInTransactionAsync(db, [survivor.Id, absorbed.Id], clock.GetUtcNow(), cancellationToken);
 
         // The absorbed record goes first: its email may be the one the survivor keeps, and emails are unique.
         db.AuditLog.Add(AuditEntry.Record(CrmObjectType.Contact, absorbed.Id, AuditAction.Deleted, [], access.UserId, clock.GetUtcNow(),
@@ -120,7 +122,7 @@ public sealed class MergeContactsHandler(IMonfriDbFactory dbFactory, CrmAccess a
     }
 }
 
-/// <summary>The fields a contact merge chooses between, and the data that follows the survivor.</summary>
+/// <summary>The fields a contact merge chooses between.</summary>
 internal static class ContactMergeFields
 {
     public static readonly IReadOnlyList<(string Key, string Label)> BuiltIn =
@@ -128,13 +130,6 @@ internal static class ContactMergeFields
         ("firstName", "First name"), ("lastName", "Last name"), ("email", "Email"), ("phone", "Phone"), ("jobTitle", "Job title"),
         ("company", "Company"), ("owner", "Owner"), ("lifecycleStage", "Lifecycle stage"), ("leadSource", "Lead source"),
     ];
-
-    /// <summary>
-    /// Everything that points at a person: CRM activities and deal links, and the CDP's identities, events and
-    /// computed traits (the same rows the ingest workers move when an event merges two profiles). A table that
-    /// references people joins this list, or a merge would delete its rows with the absorbed person.
-    /// </summary>
-    public static readonly IReadOnlyList<MergeParticipant> Participants = [MoveActivitiesAsync, MoveDealLinksAsync, MoveIdentitiesAsync, MoveEventsAsync, MoveTraitsAsync, RecomputeComputedTraitsAsync];
 
     public static HashSet<string> Keys(IEnumerable<CustomFieldDefinition> definitions) =>
         [.. BuiltIn.Select(f => f.Key), .. definitions.Select(d => CustomFieldValues.FieldPrefix + d.Key)];
@@ -185,57 +180,5 @@ internal static class ContactMergeFields
 
     /// <summary>The survivor's name once the merge is done (as <see cref="Person.DisplayName"/> will show it).</summary>
     public static string DisplayName(ContactInput input) =>
-        $"{input.FirstName?.Trim()} {input.LastName?.Trim()}".Trim() is { Length: > 0 } name ? name : input.Email ?? "Unnamed contact";
-
-    private static async Task<MergeMoved> MoveActivitiesAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
-    {
-        var count = await db.Activities.Where(a => a.PersonId == absorbedId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.PersonId, survivorId), cancellationToken);
-        return new MergeMoved(count, "activity", "activities");
-    }
-
-    private static async Task<MergeMoved> MoveDealLinksAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
-    {
-        // A deal both were on keeps one link to the survivor, never two.
-        await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO deal_contacts (deal_id, person_id) SELECT deal_id, {survivorId} FROM deal_contacts WHERE person_id = {absorbedId} ON CONFLICT DO NOTHING",
-            cancellationToken);
-        var count = await db.DealContacts.Where(l => l.PersonId == absorbedId).ExecuteDeleteAsync(cancellationToken);
-        return new MergeMoved(count, "deal", "deals");
-    }
-
-    private static async Task<MergeMoved> MoveIdentitiesAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
-    {
-        var count = await db.ProfileIdentities.Where(i => i.PersonId == absorbedId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.PersonId, survivorId), cancellationToken);
-        return new MergeMoved(count, "identity", "identities");
-    }
-
-    private static async Task<MergeMoved> MoveEventsAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
-    {
-        // Events are written by COPY into a partitioned table that EF does not map.
-        var count = await db.Database.ExecuteSqlAsync($"UPDATE cdp_events SET person_id = {survivorId} WHERE person_id = {absorbedId}", cancellationToken);
-        return new MergeMoved(count, "event", "events");
-    }
-
-    private static async Task<MergeMoved> MoveTraitsAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
-    {
-        // The survivor's own traits win; the absorbed person's fill the gaps.
-        var count = await db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO cdp_profile_traits (person_id, traits, updated_at) SELECT {survivorId}, traits, now() FROM cdp_profile_traits WHERE person_id = {absorbedId}
-            ON CONFLICT (person_id) DO UPDATE SET traits = excluded.traits || cdp_profile_traits.traits, updated_at = excluded.updated_at
-            """,
-            cancellationToken);
-        return new MergeMoved(count, "set of traits", "sets of traits");
-    }
-
-    private static async Task<MergeMoved> RecomputeComputedTraitsAsync(IMonfriDb db, Guid absorbedId, Guid survivorId, CancellationToken cancellationToken)
-    {
-        // Runs after the events moved: the survivor's computed traits and built-in stats are rebuilt from them
-        // (a merge by hand is rare enough to afford it, and exact whatever state either side was in). Participants
-        // get no clock, so windows are reckoned from the wall clock here.
-        await Cdp.Traits.ComputedTraitRebuild.InTransactionAsync(db, [survivorId, absorbedId], DateTimeOffset.UtcNow, cancellationToken);
-        return new MergeMoved(0, "computed trait", "computed traits");
-    }
+        PersonName.Display(input.FirstName?.Trim(), input.LastName?.Trim(), input.Email);
 }

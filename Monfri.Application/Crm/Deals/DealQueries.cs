@@ -35,7 +35,7 @@ internal static class DealQueries
         var contacts = (await db.People.AsNoTracking().Where(p => contactIds.Contains(p.Id))
                 .Select(p => new { p.Id, p.FirstName, p.LastName, p.Email })
                 .ToListAsync(cancellationToken))
-            .Select(p => new DealLink(p.Id, $"{p.FirstName} {p.LastName}".Trim() is { Length: > 0 } name ? name : p.Email ?? "Unnamed contact", p.Email))
+            .Select(p => new DealLink(p.Id, PersonName.Display(p.FirstName, p.LastName, p.Email), p.Email))
             .OrderBy(c => c.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
 

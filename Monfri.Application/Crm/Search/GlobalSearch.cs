@@ -6,6 +6,7 @@ using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Application.Crm.Common;
 using Roles = Monfri.Domain.Common.Roles;
+using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Crm.Search;
 
@@ -80,7 +81,7 @@ public sealed class GlobalSearchHandler(IMonfriDbFactory dbFactory, CrmAccess ac
 
         var byId = await ByIdentifierAsync(db, query.Text.Trim(), cancellationToken);
         return byId.Concat(contacts.Where(c => byId.All(b => b.Id != c.Id)))
-            .Select(c => c with { Title = c.Title.Length > 0 ? c.Title : c.Subtitle ?? "Unnamed contact" })
+            .Select(c => c with { Title = PersonName.OrFallback(c.Title, c.Subtitle) })
             .Concat(companies).Concat(deals).ToList();
     }
 
@@ -103,7 +104,7 @@ public sealed class GlobalSearchHandler(IMonfriDbFactory dbFactory, CrmAccess ac
             var how = $"{(type == Domain.Cdp.IdentityTypes.UserId ? "user id" : "anonymous id")} {text}";
             if (!person.IsContact)
             {
-                hits.Add(new SearchHit(SearchHitKind.Visitor, person.Id, "Anonymous visitor", how));
+                hits.Add(new SearchHit(SearchHitKind.Visitor, person.Id, PersonName.AnonymousVisitor, how));
             }
             else if (await access.CanSeeAsync(db, person.OwnerId, cancellationToken))
             {

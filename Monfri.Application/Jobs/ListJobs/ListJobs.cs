@@ -10,7 +10,7 @@ using Monfri.Domain.Common;
 namespace Monfri.Application.Jobs.ListJobs;
 
 /// <summary>Background jobs, newest first, optionally only those in one state (e.g. Failed or Dead).</summary>
-[RequiresRole(Roles.Admin)]
+[RequiresPermission(Permission.ViewJobs)]
 public sealed record ListJobsQuery(JobState? State = null, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<JobDto>>>, IPagedQuery;
 
 public sealed class ListJobsHandler(IMonfriDbFactory dbFactory) : IQueryHandler<ListJobsQuery, Result<Page<JobDto>>>

@@ -16,7 +16,10 @@ namespace Monfri.Infrastructure.Persistence.Interceptors;
 /// modified or deleted, who did it and each field's old and new value; for the workspace's accounts and
 /// settings (users and their roles, API tokens, sources, computed traits, privacy requests) what an admin must be
 /// able to trace; and each activity logged on a record, in that record's history. References (stage, pipeline,
-/// owner, company) are written by name, so the log reads without looking ids up. Handlers never write audit rows.
+/// owner, company) are written by name, so the log reads without looking ids up. Use cases write an audit row
+/// themselves only where a field-by-field entry would not say what happened: merges and undone merges (rows
+/// moved by SQL; MergeContacts, MergeCompanies, UndoProfileMerge), an import's "Imported" entries (ImportBatch)
+/// and a completed privacy erasure (PrivacyEraser).
 /// </summary>
 public sealed class AuditInterceptor(TimeProvider clock) : SaveChangesInterceptor
 {

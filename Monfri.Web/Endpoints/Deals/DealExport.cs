@@ -1,12 +1,9 @@
 using System.Globalization;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Paging;
-using Monfri.Application.Common.Persistence;
-using Monfri.Application.Crm.Common;
 using Monfri.Application.Crm.CustomFields;
+using Monfri.Application.Crm.Deals.ExportDeals;
 using Monfri.Application.Crm.Deals.ListDeals;
-using Monfri.Domain.Crm;
 using Monfri.Web.Endpoints.Crm;
 
 namespace Monfri.Web.Endpoints.Deals;
@@ -17,21 +14,17 @@ public static class DealExport
     public static RouteGroupBuilder MapDealExport(this RouteGroupBuilder deals)
     {
         deals.MapGet("/export", async (
-                [AsParameters] DealEndpoints.ListRequest request, HttpContext http, IMediator mediator, IMonfriDbFactory dbFactory, CrmAccess access, CancellationToken ct) =>
+                [AsParameters] DealEndpoints.ListRequest request, HttpContext http, IMediator mediator, CancellationToken ct) =>
             {
                 var filter = request.ToFilter();
                 var direction = request.Direction ?? SortDirection.Ascending;
-                // The list query's validation and authorization run first, through the pipeline.
-                var check = await mediator.Send(new ListDealsQuery(filter, request.SortBy, direction, 0, 1), ct);
-                if (!check.IsSuccess)
+                var export = await mediator.Send(new ExportDealsQuery(filter, request.SortBy, direction), ct);
+                if (!export.IsSuccess)
                 {
-                    return check.ToHttp();
+                    return export.ToHttp();
                 }
 
-                await using var db = await dbFactory.CreateAsync(ct);
-                var fields = await db.CustomFieldDefinitions.AsNoTracking().Where(f => f.ObjectType == CrmObjectType.Deal).OrderBy(f => f.Order).ToListAsync(ct);
-                var deals = (await DealListQueries.FilterAsync(db, access, filter, ct)).Value;
-                var rows = DealListQueries.Project(db, deals, request.SortBy, direction).AsAsyncEnumerable();
+                var (fields, rows) = export.Value;
                 await CsvExport.StreamAsync(http, "deals",
                     ["Name", "Amount", "Currency", "Pipeline", "Stage", "Status", "Close date", "Owner", "Company", "Tags", .. fields.Select(f => f.Label), "Created"],
                     rows, d => [d.Name, d.Amount?.ToString("0.00", CultureInfo.InvariantCulture), d.Currency, d.PipelineName, d.StageName, d.Status.ToString(),

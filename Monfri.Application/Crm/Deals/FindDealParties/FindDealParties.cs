@@ -5,6 +5,7 @@ using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Application.Crm.Common;
 using Monfri.Domain.Common;
+using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Crm.Deals.FindDealParties;
 
@@ -35,7 +36,7 @@ public sealed class FindDealPartiesHandler(IMonfriDbFactory dbFactory, CrmAccess
         var contactRows = await people.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).Take(take)
             .Select(p => new { p.Id, p.FirstName, p.LastName, p.Email }).ToListAsync(cancellationToken);
         var contactLinks = contactRows
-            .Select(p => new DealLink(p.Id, $"{p.FirstName} {p.LastName}".Trim() is { Length: > 0 } name ? name : p.Email ?? "Unnamed contact", p.Email))
+            .Select(p => new DealLink(p.Id, PersonName.Display(p.FirstName, p.LastName, p.Email), p.Email))
             .ToList();
         return new DealParties(companyLinks, contactLinks);
     }

@@ -1,4 +1,4 @@
-namespace Monfri.Web.Features.Profiles;
+namespace Monfri.Web.Live;
 
 /// <summary>
 /// Runs a refresh at most once per interval however many live updates ask for it: during an ingest burst a

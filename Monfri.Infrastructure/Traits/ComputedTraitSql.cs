@@ -1,6 +1,6 @@
 using Monfri.Application.Common.Persistence;
 
-namespace Monfri.Application.Cdp.Traits;
+namespace Monfri.Infrastructure.Traits;
 
 /// <summary>
 /// The SQL that keeps computed traits current, in one place: the ingest workers (Npgsql), the backfill, the

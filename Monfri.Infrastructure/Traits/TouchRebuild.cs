@@ -1,7 +1,8 @@
 using System.Data.Common;
 using System.Text.Json;
+using Monfri.Application.Cdp.Traits;
 
-namespace Monfri.Application.Cdp.Traits;
+namespace Monfri.Infrastructure.Traits;
 
 /// <summary>A person's earliest and latest touch among some events.</summary>
 public sealed record PersonTouches(Guid Person, DateTimeOffset FirstAt, Touch First, DateTimeOffset LastAt, Touch Last)
