@@ -76,7 +76,9 @@ internal static class CompanyLinks
             SELECT u.person_id, u.new_id, u.name, u.domain, u.group_id, {CompanyMatchKeys.NameKey("u.name")} AS name_key
             FROM unnest(@p::uuid[], @ids::uuid[], @n::text[], @d::text[], @g::text[]) u(person_id, new_id, name, domain, group_id)
         ),
-        candidates AS (
+        -- Computed once: inlined into the look-up below it was computed again for every person of the claim, the
+        -- name key (two regular expressions) of every company each time.
+        candidates AS MATERIALIZED (
             SELECT c.id, c.name, c.domain, c.created_at, {CompanyMatchKeys.NameKey("c.name")} AS name_key
             FROM companies c
             WHERE c.domain IN (SELECT domain FROM r WHERE domain IS NOT NULL)

@@ -122,12 +122,15 @@ public sealed class IngestProcessor(
                 logger.LogWarning("Dropped {Count} event(s) whose only identifiers are on the block list", events.Count - stored.Count);
             }
 
+            // Matched to the traits before the claim takes any lock another claim may wait for (people rows, the
+            // per-person trait locks): from here to the commit, a second worker sharing a person waits for us.
+            var traitBuckets = await Traits.ComputedTraitStore.MatchAsync(connection, stored, now, cancellationToken);
             await LockExistingPeopleAsync(connection, resolver.Plan, epoch, cancellationToken);
             await WritePlanAsync(connection, resolver.Plan, now, cancellationToken);
             await CopyEventsAsync(connection, stored, cancellationToken);
             await UpdatePeopleAsync(connection, stored, resolver.Plan, now, cancellationToken);
             await CompanyLinks.ApplyAsync(connection, stored, now, cancellationToken);
-            await Traits.ComputedTraitStore.ApplyAsync(connection, stored, resolver.Plan.Merges.Select(m => m.WinnerId).ToList(), now, cancellationToken);
+            await Traits.ComputedTraitStore.ApplyAsync(connection, traitBuckets, stored, resolver.Plan.Merges.Select(m => m.WinnerId).ToList(), now, cancellationToken);
             events = stored;
         }
 

@@ -95,8 +95,11 @@ public static class ComputedTraitSql
 
     private const string BucketColumns = "trait_id, person_id, day, n, skipped, num_n, sum, min, max, first_at, first_value, last_at, last_value, counts";
 
-    /// <summary>Adds the matched events of <paramref name="source"/> to the buckets (one statement, set-based).</summary>
-    private static string AddBuckets(string source, string traitCondition) =>
+    /// <summary>
+    /// The matched events of <paramref name="source"/> aggregated per (trait, person, day) as buckets: CTEs ending in
+    /// <c>a</c> (everything but the per-value counts) and <c>k</c> (the counts), joined by <see cref="AggregatedRows"/>.
+    /// </summary>
+    private static string Aggregated(string source, string traitCondition) =>
         $"""
         WITH {Matched(source, traitCondition)},
         k AS (
@@ -116,10 +119,21 @@ public static class ComputedTraitSql
                    (array_agg(v ORDER BY ts DESC, v::text) FILTER (WHERE ok AND kind = 'LastValue'))[1] AS last_value
             FROM x GROUP BY 1, 2, 3
         )
-        INSERT INTO cdp_trait_buckets AS b ({BucketColumns})
+        """;
+
+    private const string AggregatedRows =
+        """
         SELECT a.trait_id, a.person_id, a.day, a.n, a.skipped, a.num_n, a.sum, a.min, a.max, a.first_at, a.first_value, a.last_at, a.last_value, k.counts
         FROM a LEFT JOIN k USING (trait_id, person_id, day)
         ORDER BY 1, 2, 3
+        """;
+
+    /// <summary>Adds the matched events of <paramref name="source"/> to the buckets (one statement, set-based).</summary>
+    private static string AddBuckets(string source, string traitCondition) =>
+        $"""
+        {Aggregated(source, traitCondition)}
+        INSERT INTO cdp_trait_buckets AS b ({BucketColumns})
+        {AggregatedRows}
         ON CONFLICT (trait_id, person_id, day) DO UPDATE SET {Combine}
         """;
 
@@ -131,8 +145,34 @@ public static class ComputedTraitSql
     private const string StoredSource =
         """SELECT person_id, "timestamp" AS ts, type, event, properties FROM cdp_events WHERE person_id = ANY(@persons::uuid[]) AND "timestamp" >= @since""";
 
-    /// <summary>Adds a claim's events to every trait's buckets; returns the (trait, person) pairs it touched.</summary>
-    public static readonly string AddClaimBuckets = AddBuckets(ClaimSource, "") + "\nRETURNING b.trait_id, b.person_id";
+    /// <summary>
+    /// A claim's events as buckets to add (<see cref="AddClaimBuckets"/>), matched and aggregated without touching any
+    /// table but the definitions — so an ingest claim does this part before it takes the per-person locks, and holds
+    /// them only for the upserts. Numbers and JSON come back as text (exact, whatever their size) and go back as text.
+    /// </summary>
+    public static readonly string ClaimBuckets =
+        $"""
+        {Aggregated(ClaimSource, "")}
+        SELECT r.trait_id, r.person_id, r.day, r.n, r.skipped, r.num_n, r.sum::text, r.min::text, r.max::text,
+               r.first_at, r.first_value::text, r.last_at, r.last_value::text, r.counts::text
+        FROM ({AggregatedRows}) r
+        ORDER BY 1, 2, 3
+        """;
+
+    /// <summary>
+    /// Adds the buckets <see cref="ClaimBuckets"/> returned (parameters <c>@bt, @bp, @bd, @bn, @bs, @bnn, @bsum,
+    /// @bmin, @bmax, @bfa, @bfv, @bla, @blv, @bc</c>, one array per column, sorted by trait, person and day).
+    /// </summary>
+    public static readonly string AddClaimBuckets =
+        $"""
+        INSERT INTO cdp_trait_buckets AS b ({BucketColumns})
+        SELECT u.t, u.p, u.d, u.n, u.s, u.nn, u.sum::numeric, u.min::numeric, u.max::numeric, u.fa, u.fv::jsonb, u.la, u.lv::jsonb, u.c::jsonb
+        FROM unnest(@bt::uuid[], @bp::uuid[], @bd::date[], @bn::bigint[], @bs::bigint[], @bnn::bigint[], @bsum::text[], @bmin::text[], @bmax::text[],
+                    @bfa::timestamptz[], @bfv::text[], @bla::timestamptz[], @blv::text[], @bc::text[])
+            u(t, p, d, n, s, nn, sum, min, max, fa, fv, la, lv, c)
+        ORDER BY 1, 2, 3
+        ON CONFLICT (trait_id, person_id, day) DO UPDATE SET {Combine}
+        """;
 
     /// <summary>Locks the people of a claim, when there is any trait to update.</summary>
     public static readonly string LockClaimPersons =

@@ -1,5 +1,5 @@
-using Monfri.Application.Cdp.Traits;
 using Monfri.Application.Common.Persistence;
+using Monfri.Application.Cdp.Traits;
 using Monfri.Infrastructure.Ingestion;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,69 +8,84 @@ namespace Monfri.Infrastructure.Traits;
 
 /// <summary>
 /// Keeps computed traits and the built-in profile stats current (SQL in <see cref="ComputedTraitSql"/>).
-/// The ingest workers call <see cref="ApplyAsync"/> once per claim and <see cref="MergeAsync"/> per merge, inside
+/// The ingest workers call <see cref="MatchAsync"/> and <see cref="ApplyAsync"/> once per claim and <see cref="MergeAsync"/> per merge, inside
 /// their transaction; <see cref="RebuildForPeopleAsync(IReadOnlyCollection{Guid}, CancellationToken)"/> and
 /// <see cref="RecomputeAsync"/> are for features that change whose events are whose (undoing a merge).
 /// </summary>
 public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider clock) : IComputedTraitMaintenance
 {
     /// <summary>
-    /// Adds one claim's stored events to the traits they match and to the built-in stats, and recomputes the
-    /// values they touched — three round trips of set-based statements, whatever the claim's size. Profiles that
-    /// won a merge in this claim get their values recomputed (and, for traits still backfilling, their buckets
-    /// rebuilt from events: the backfill may have passed them before the loser's history arrived).
+    /// First half of a claim's trait step, before the claim takes any lock another claim could wait for: passes the
+    /// backfill barrier (held shared until the commit) and matches the claim's events to the traits, aggregated as
+    /// the buckets to add — the expensive part (every event's properties parsed and matched to every trait), which
+    /// needs no person's lock because it reads no person's state. <see cref="ApplyAsync"/> then locks only the
+    /// people who have buckets to add (and merge winners) for the upserts, the recompute of their values and the
+    /// commit. Events already matched are never matched again: the buckets are added as returned.
+    /// </summary>
+    public static async Task<ClaimBuckets> MatchAsync(NpgsqlConnection connection, IReadOnlyList<IngestEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // The barrier, then the match in a statement of its own in the same round trip: its snapshot is taken after
+        // the barrier was passed, so it sees every definition committed before — a trait created later is safe, its
+        // backfill waits for this claim (we hold the barrier) and then rebuilds everyone from events.
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock_shared({AdvisoryLocks.TraitBackfillBarrier})"));
+        var buckets = new ClaimBuckets();
+        if (events.Count == 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return buckets;
+        }
+
+        var match = new NpgsqlBatchCommand(ComputedTraitSql.ClaimBuckets);
+        match.Parameters.Add(new NpgsqlParameter<Guid[]>("p", events.Select(e => e.PersonId).ToArray()));
+        match.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("ts", events.Select(e => e.Timestamp).ToArray()));
+        match.Parameters.Add(new NpgsqlParameter<string[]>("ty", events.Select(e => e.Type).ToArray()));
+        match.Parameters.Add(new NpgsqlParameter<string?[]>("ev", events.Select(e => e.Name).ToArray()));
+        match.Parameters.Add(new NpgsqlParameter<string?[]>("pr", events.Select(e => e.PropertiesJson).ToArray()));
+        match.Parameters.Add(new NpgsqlParameter<DateOnly>("today", DateOnly.FromDateTime(now.UtcDateTime)));
+        batch.BatchCommands.Add(match);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            buckets.Read(reader);
+        }
+
+        return buckets;
+    }
+
+    /// <summary>
+    /// Second half: adds the buckets <see cref="MatchAsync"/> returned and recomputes the values they touched, adds
+    /// the claim's touches to the built-in stats — one round trip of set-based statements, whatever the claim's
+    /// size. Profiles that won a merge in this claim get their values recomputed (and, for traits still
+    /// backfilling, their buckets rebuilt from events: the backfill may have passed them before the loser's history
+    /// arrived). The per-person locks (sorted: no deadlocks between workers) are taken first, for the people whose
+    /// values change: two claims never recompute one person's value each from a snapshot without the other's buckets.
     /// </summary>
     public static async Task ApplyAsync(
-        NpgsqlConnection connection, IReadOnlyList<IngestEvent> events, IReadOnlyCollection<Guid> mergeWinners, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, ClaimBuckets buckets, IReadOnlyList<IngestEvent> events, IReadOnlyCollection<Guid> mergeWinners, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        if (events.Count == 0 && mergeWinners.Count == 0)
-        {
-            return;
-        }
-
-        var persons = events.Select(e => e.PersonId).ToArray();
-        var timestamps = events.Select(e => e.Timestamp).ToArray();
-        var types = events.Select(e => e.Type).ToArray();
         var today = new NpgsqlParameter<DateOnly>("today", DateOnly.FromDateTime(now.UtcDateTime));
-
-        // 1. The backfill barrier, then the people whose values this claim recomputes (sorted: no deadlocks between
-        // workers). No lock taken means no trait existed: the bucket statement is skipped. A trait created since is
-        // safe — its backfill waits for this claim (we hold the barrier) and then rebuilds everyone from events.
-        // Two statements in one round trip: the second's snapshot is taken after the barrier was passed.
-        long locked;
-        await using (var locks = new NpgsqlBatch(connection))
-        {
-            locks.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock_shared({AdvisoryLocks.TraitBackfillBarrier})"));
-            var lockPersons = new NpgsqlBatchCommand(ComputedTraitSql.LockClaimPersons);
-            lockPersons.Parameters.Add(Persons(persons.Concat(mergeWinners)));
-            locks.BatchCommands.Add(lockPersons);
-            await using var reader = await locks.ExecuteReaderAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            locked = reader.GetInt64(0);
-        }
-
-        // 2. Buckets, in a statement of its own: it sees every definition committed before the barrier was passed.
-        var pairs = new HashSet<(Guid Trait, Guid Person)>();
-        if (events.Count > 0 && locked > 0)
-        {
-            await using var add = new NpgsqlCommand(ComputedTraitSql.AddClaimBuckets, connection);
-            add.Parameters.Add(new NpgsqlParameter<Guid[]>("p", persons));
-            add.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("ts", timestamps));
-            add.Parameters.Add(new NpgsqlParameter<string[]>("ty", types));
-            add.Parameters.Add(new NpgsqlParameter<string?[]>("ev", events.Select(e => e.Name).ToArray()));
-            add.Parameters.Add(new NpgsqlParameter<string?[]>("pr", events.Select(e => e.PropertiesJson).ToArray()));
-            add.Parameters.Add(today.Clone());
-            await using var reader = await add.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                pairs.Add((reader.GetGuid(0), reader.GetGuid(1)));
-            }
-        }
-
-        // 3. Values of the touched pairs and of merge winners, and the built-in stats.
         await using var batch = new NpgsqlBatch(connection);
-        if (mergeWinners.Count > 0 && locked > 0)
+        if (buckets.Count > 0 || mergeWinners.Count > 0)
+        {
+            // Nobody to lock when no trait exists (a merge winner then has nothing to recompute either).
+            var lockPersons = new NpgsqlBatchCommand(ComputedTraitSql.LockClaimPersons);
+            lockPersons.Parameters.Add(Persons(buckets.People.Concat(mergeWinners)));
+            batch.BatchCommands.Add(lockPersons);
+        }
+
+        if (buckets.Count > 0)
+        {
+            var add = new NpgsqlBatchCommand(ComputedTraitSql.AddClaimBuckets);
+            buckets.AddParameters(add.Parameters);
+            batch.BatchCommands.Add(add);
+        }
+
+        // After the claim's buckets: rebuilding a winner from stored events replaces what was just added for the
+        // traits still backfilling (this claim's events are stored already, so they count once).
+        if (mergeWinners.Count > 0)
         {
             Add(batch, ComputedTraitSql.RebuildBackfillingBuckets,
                 () => [Persons(mergeWinners), today.Clone(), new NpgsqlParameter<DateTimeOffset>("since", ComputedTraitRebuild.AllTime)]);
@@ -81,18 +96,19 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
             batch.BatchCommands.Add(recompute);
         }
 
-        if (pairs.Count > 0)
+        if (buckets.Count > 0)
         {
-            var ordered = pairs.OrderBy(p => p.Trait).ThenBy(p => p.Person).ToList();
+            var pairs = buckets.Pairs();
             var recompute = new NpgsqlBatchCommand(ComputedTraitSql.RecomputePairs);
-            recompute.Parameters.Add(new NpgsqlParameter<Guid[]>("traits", ordered.Select(p => p.Trait).ToArray()));
-            recompute.Parameters.Add(new NpgsqlParameter<Guid[]>("persons", ordered.Select(p => p.Person).ToArray()));
+            recompute.Parameters.Add(new NpgsqlParameter<Guid[]>("traits", pairs.Select(p => p.Trait).ToArray()));
+            recompute.Parameters.Add(new NpgsqlParameter<Guid[]>("persons", pairs.Select(p => p.Person).ToArray()));
             recompute.Parameters.Add(today.Clone());
             recompute.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
             batch.BatchCommands.Add(recompute);
         }
 
         // Touches were decided per event as it was read (Touch.Of); here they become each person's first and last.
+        // They combine commutatively (earliest, latest), so they need no per-person lock.
         if (PersonTouches.Of(events.Select(e => (e.PersonId, e.Timestamp, e.Touch))) is { Count: > 0 } rows)
         {
             var stats = new NpgsqlBatchCommand(ComputedTraitSql.AddClaimStats);
@@ -200,4 +216,73 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
 
     internal static NpgsqlParameter Persons(IEnumerable<Guid> ids) =>
         new NpgsqlParameter<Guid[]>("persons", ids.Distinct().ToArray()) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid };
+}
+
+/// <summary>
+/// A claim's events matched to the traits (<see cref="ComputedTraitStore.MatchAsync"/>): one row per (trait, person,
+/// day) to add to the buckets, as columns in the order <see cref="ComputedTraitSql.ClaimBuckets"/> returns them.
+/// </summary>
+public sealed class ClaimBuckets
+{
+    private readonly List<Guid> _traits = [];
+    private readonly List<Guid> _people = [];
+    private readonly List<DateOnly> _days = [];
+    private readonly List<long> _n = [];
+    private readonly List<long> _skipped = [];
+    private readonly List<long> _numN = [];
+    private readonly List<string?> _sum = [];
+    private readonly List<string?> _min = [];
+    private readonly List<string?> _max = [];
+    private readonly List<DateTimeOffset?> _firstAt = [];
+    private readonly List<string?> _firstValue = [];
+    private readonly List<DateTimeOffset?> _lastAt = [];
+    private readonly List<string?> _lastValue = [];
+    private readonly List<string?> _counts = [];
+
+    public int Count => _traits.Count;
+
+    /// <summary>The people whose values the buckets change.</summary>
+    public IEnumerable<Guid> People => _people;
+
+    /// <summary>The (trait, person) pairs whose values the buckets change, sorted.</summary>
+    public List<(Guid Trait, Guid Person)> Pairs() =>
+        _traits.Zip(_people).Distinct().OrderBy(p => p.First).ThenBy(p => p.Second).ToList();
+
+    internal void Read(NpgsqlDataReader reader)
+    {
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        DateTimeOffset? Time(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
+        _traits.Add(reader.GetGuid(0));
+        _people.Add(reader.GetGuid(1));
+        _days.Add(reader.GetFieldValue<DateOnly>(2));
+        _n.Add(reader.GetInt64(3));
+        _skipped.Add(reader.GetInt64(4));
+        _numN.Add(reader.GetInt64(5));
+        _sum.Add(Text(6));
+        _min.Add(Text(7));
+        _max.Add(Text(8));
+        _firstAt.Add(Time(9));
+        _firstValue.Add(Text(10));
+        _lastAt.Add(Time(11));
+        _lastValue.Add(Text(12));
+        _counts.Add(Text(13));
+    }
+
+    internal void AddParameters(NpgsqlParameterCollection parameters)
+    {
+        parameters.Add(new NpgsqlParameter<Guid[]>("bt", [.. _traits]));
+        parameters.Add(new NpgsqlParameter<Guid[]>("bp", [.. _people]));
+        parameters.Add(new NpgsqlParameter<DateOnly[]>("bd", [.. _days]));
+        parameters.Add(new NpgsqlParameter<long[]>("bn", [.. _n]));
+        parameters.Add(new NpgsqlParameter<long[]>("bs", [.. _skipped]));
+        parameters.Add(new NpgsqlParameter<long[]>("bnn", [.. _numN]));
+        parameters.Add(new NpgsqlParameter<string?[]>("bsum", [.. _sum]));
+        parameters.Add(new NpgsqlParameter<string?[]>("bmin", [.. _min]));
+        parameters.Add(new NpgsqlParameter<string?[]>("bmax", [.. _max]));
+        parameters.Add(new NpgsqlParameter<DateTimeOffset?[]>("bfa", [.. _firstAt]));
+        parameters.Add(new NpgsqlParameter<string?[]>("bfv", [.. _firstValue]));
+        parameters.Add(new NpgsqlParameter<DateTimeOffset?[]>("bla", [.. _lastAt]));
+        parameters.Add(new NpgsqlParameter<string?[]>("blv", [.. _lastValue]));
+        parameters.Add(new NpgsqlParameter<string?[]>("bc", [.. _counts]));
+    }
 }

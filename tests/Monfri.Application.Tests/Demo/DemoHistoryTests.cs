@@ -36,6 +36,38 @@ public sealed class DemoHistoryTests(DemoHistoryTests.HistoryWorkspace workspace
     }
 
     [Fact]
+    public void A_backend_request_holds_only_contacts_of_the_website_request_appended_just_before_it()
+    {
+        // So both land in one claim: split apart, two workers' claims both created the same contacts' user ids and
+        // each waited for the other's whole claim (a demo start then ran on one worker's worth of time).
+        var requests = DemoHistory.Generate(SomePeople(), 3000, Now).ToList();
+
+        var backends = 0;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (!requests[i].Server)
+            {
+                continue;
+            }
+
+            backends++;
+            Assert.True(i > 0 && !requests[i - 1].Server, $"request {i} follows another backend request");
+            var website = UserIdsOf(requests[i - 1]);
+            Assert.All(UserIdsOf(requests[i]), userId => Assert.Contains(userId, website));
+        }
+
+        Assert.True(backends > 1, $"{backends} backend requests");
+    }
+
+    private static HashSet<string> UserIdsOf(DemoRequest request)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(request.Body);
+        return document.RootElement.GetProperty("batch").EnumerateArray()
+            .Where(e => e.TryGetProperty("userId", out var u) && u.ValueKind == System.Text.Json.JsonValueKind.String)
+            .Select(e => e.GetProperty("userId").GetString()!).ToHashSet();
+    }
+
+    [Fact]
     public void Live_traffic_sends_batches_the_collection_api_accepts_with_the_number_of_events_asked_for()
     {
         var visitors = new DemoLiveVisitors([new DemoLiveContact("ada.lovelace@example.example", "Ada", "Lovelace")], "grace@example.example", seed: 7);
