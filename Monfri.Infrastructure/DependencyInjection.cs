@@ -18,6 +18,7 @@ using Monfri.Infrastructure.Persistence;
 using Monfri.Infrastructure.Persistence.Interceptors;
 using Monfri.Infrastructure.Privacy;
 using Monfri.Infrastructure.Scheduling;
+using Monfri.Infrastructure.Segments;
 using Monfri.Infrastructure.Traits;
 using Npgsql;
 
@@ -34,7 +35,7 @@ public static class DependencyInjection
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddDbContextFactory<MonfriDbContext>((sp, options) => options
             .UseMonfriNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
-            .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<AuditInterceptor>(), sp.GetRequiredService<Segments.SegmentChangeInterceptor>()));
         // Identity's stores want a scoped context; everything else uses the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<MonfriDbContext>>().CreateDbContext());
         services.AddScoped<IMonfriDbFactory, MonfriDbFactory>();
@@ -79,6 +80,7 @@ public static class DependencyInjection
         services.AddIngestion(configuration);
         services.AddPrivacy();
         services.AddComputedTraits(configuration);
+        services.AddSegments(configuration);
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;

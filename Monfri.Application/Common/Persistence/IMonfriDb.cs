@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
 using Monfri.Domain.Privacy;
+using Monfri.Domain.Segments;
 
 namespace Monfri.Application.Common.Persistence;
 
@@ -35,6 +36,7 @@ public interface IMonfriDb : IAsyncDisposable
     DbSet<ComputedTraitValue> ComputedTraitValues { get; }
     DbSet<ProfileStats> ProfileStats { get; }
     DbSet<ProfileIdentifyTraits> IdentifyTraits { get; }
+    DbSet<Segment> Segments { get; }
 
     /// <summary>Users as the CRM needs them (owners, assignees): id, name, email.</summary>
     IQueryable<UserRef> UserRefs { get; }
