@@ -75,7 +75,6 @@ public sealed class SegmentEngine(
 
     public async Task<int> ProcessChangedPeopleAsync(int batchSize, CancellationToken cancellationToken)
     {
-        var catalog = await catalogs.LoadAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         var people = new List<Guid>();
@@ -94,7 +93,9 @@ public sealed class SegmentEngine(
             }
         }
 
-        if (people.Count == 0 || catalog.Segments.Count == 0)
+        // The catalog is read only when there is work: an idle worker costs one empty claim per poll.
+        var catalog = people.Count == 0 ? null : await catalogs.LoadAsync(cancellationToken);
+        if (catalog is null || catalog.Segments.Count == 0)
         {
             await tx.CommitAsync(cancellationToken);
             return people.Count;
@@ -224,6 +225,14 @@ public sealed class SegmentEngine(
     {
         if (definition is null)
         {
+            return new MembershipChange(segmentId, 0, 0, 0);
+        }
+
+        // A field, trait or pipeline it names was deleted since it was saved: its membership stays as it was (and
+        // saving it again says what is missing) rather than failing every other segment's update.
+        if (ConditionValidator.Validate(definition, catalog, segmentId) is { Count: > 0 } problems)
+        {
+            logger.LogWarning("Segment {Segment} is not evaluated: {Problem}", segmentId, problems[0].Message);
             return new MembershipChange(segmentId, 0, 0, 0);
         }
 

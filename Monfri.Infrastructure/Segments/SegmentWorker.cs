@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monfri.Application.Segments;
-using Npgsql;
 
 namespace Monfri.Infrastructure.Segments;
 
@@ -42,9 +41,10 @@ public sealed class SegmentWorker(ISegmentEngine engine, IOptions<SegmentOptions
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception ex)
             {
-                // A deadlock or timeout rolls the batch back into the queue; the next pass takes it again.
+                // A deadlock or timeout rolls the batch back into the queue; the next pass takes it again. Whatever
+                // failed, the worker keeps running: membership must not stop for every segment because of one.
                 logger.LogWarning(ex, "Segment membership update failed; retrying");
             }
 
