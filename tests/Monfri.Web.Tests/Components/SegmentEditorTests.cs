@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Monfri.Application.Crm.Contacts;
 using Monfri.Application.Segments;
 using Monfri.Domain.Common;
@@ -54,6 +55,9 @@ public sealed class SegmentEditorTests : SignedInPageContext
         await page.InvokeAsync(() => page.Find("input[data-testid=segment-name]").Change("Beta leads"));
         await page.InvokeAsync(() => page.Find("[data-testid=save-segment]").Click());
 
+        // Saving evaluates the segment before it answers, then opens the segment's page.
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        page.WaitForAssertion(() => Assert.Matches("/segments/[0-9a-f-]{36}$", navigation.Uri), TimeSpan.FromSeconds(20));
         var saved = Assert.Single((await App.SendAs(marketer, new ListSegmentsQuery())).Value, s => s.Name == "Beta leads");
         Assert.Equal(2, saved.MemberCount);
     }

@@ -36,9 +36,9 @@ public sealed class SegmentApiTests(MonfriWebFactory factory) : IClassFixture<Mo
         for (var i = 0; i < 100; i++)
         {
             created = await Admin.PostAsync("/api/v1/segments", new StringContent(
-                $$"""
-                {"name": "{{name}}", "definition": {"op": "and", "kind": "group", "conditions": [
-                    {"event": "{{eventName}}", "kind": "event", "frequency": "at_least", "count": 1, "where": [{"property": "seats", "op": "gte", "value": 2}], "window": {"lastDays": 30}},
+                $$$"""
+                {"name": "{{{name}}}", "definition": {"op": "and", "kind": "group", "conditions": [
+                    {"event": "{{{eventName}}}", "kind": "event", "frequency": "at_least", "count": 1, "where": [{"property": "seats", "op": "gte", "value": 2}], "window": {"lastDays": 30}},
                     {"kind": "identified", "identified": true}]}}
                 """, Encoding.UTF8, "application/json"));
             if (created.StatusCode != HttpStatusCode.BadRequest)
