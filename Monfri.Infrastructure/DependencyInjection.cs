@@ -19,6 +19,7 @@ using Monfri.Infrastructure.Persistence;
 using Monfri.Infrastructure.Persistence.Interceptors;
 using Monfri.Infrastructure.Privacy;
 using Monfri.Infrastructure.Scheduling;
+using Monfri.Infrastructure.Segments;
 using Monfri.Infrastructure.Traits;
 using Npgsql;
 
@@ -35,7 +36,7 @@ public static class DependencyInjection
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddDbContextFactory<MonfriDbContext>((sp, options) => options
             .UseMonfriNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
-            .AddInterceptors(sp.GetRequiredService<AuditInterceptor>(), sp.GetRequiredService<DomainEventInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<AuditInterceptor>(), sp.GetRequiredService<DomainEventInterceptor>(), sp.GetRequiredService<Segments.SegmentChangeInterceptor>()));
         // Identity's stores want a scoped context; everything else uses the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<MonfriDbContext>>().CreateDbContext());
         services.AddScoped<IMonfriDbFactory, MonfriDbFactory>();
@@ -87,6 +88,7 @@ public static class DependencyInjection
         services.AddIngestion(configuration);
         services.AddPrivacy();
         services.AddComputedTraits(configuration);
+        services.AddSegments(configuration);
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;

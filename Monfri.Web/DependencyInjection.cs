@@ -4,6 +4,7 @@ using Monfri.Web.Components;
 using Monfri.Web.Endpoints.Account;
 using Monfri.Web.Endpoints.Activities;
 using Monfri.Web.Endpoints.Cdp;
+using Monfri.Web.Endpoints.Segments;
 using Monfri.Web.Endpoints.Collect;
 using Monfri.Web.Endpoints.ApiTokens;
 using Monfri.Web.Endpoints.Crm;
@@ -44,6 +45,8 @@ public static class DependencyInjection
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            // A condition's "kind" may come anywhere in its object (segment definitions), as clients write it.
+            o.SerializerOptions.AllowOutOfOrderMetadataProperties = true;
             // null where a message says a value is always there ("tags": null for a list) is a 400 naming the field;
             // let through, it reached validators and handlers that rightly trust the type, and answered 500.
             // Only when reading: an answer is never refused for a null the type did not expect.
@@ -118,6 +121,7 @@ public static class DependencyInjection
         api.MapPrivacyEndpoints();
         api.MapComputedTraitEndpoints();
         api.MapJobEndpoints();
+        api.MapSegmentEndpoints();
 
         app.MapAccountEndpoints();
         app.MapCollectEndpoints();

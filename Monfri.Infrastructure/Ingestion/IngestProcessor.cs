@@ -131,6 +131,7 @@ public sealed class IngestProcessor(
             await UpdatePeopleAsync(connection, stored, resolver.Plan, now, cancellationToken);
             await CompanyLinks.ApplyAsync(connection, stored, now, cancellationToken);
             await Traits.ComputedTraitStore.ApplyAsync(connection, traitBuckets, stored, resolver.Plan.Merges.Select(m => m.WinnerId).ToList(), now, cancellationToken);
+            await Segments.SegmentQueue.MarkAsync(connection, stored.Select(e => e.PersonId).Concat(resolver.Plan.Merges.SelectMany(m => new[] { m.WinnerId, m.LoserId })), now, cancellationToken);
             events = stored;
         }
 

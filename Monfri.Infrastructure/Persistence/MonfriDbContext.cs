@@ -7,6 +7,7 @@ using Monfri.Application.Common.Persistence;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
 using Monfri.Domain.Privacy;
+using Monfri.Domain.Segments;
 using Monfri.Infrastructure.Identity;
 
 namespace Monfri.Infrastructure.Persistence;
@@ -42,6 +43,7 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     public DbSet<ProfileStats> ProfileStats => Set<ProfileStats>();
     public DbSet<ProfileIdentifyTraits> IdentifyTraits => Set<ProfileIdentifyTraits>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<Segment> Segments => Set<Segment>();
 
     /// <summary>Who the changes saved through this context are made by (audit log); set per operation.</summary>
     public Guid? ActorId { get; set; }

@@ -91,6 +91,9 @@ internal sealed class PrivacyEraser(IDbContextFactory<MonfriDbContext> factory, 
         counts["importIssuesRedacted"] = await RedactAsync(connection, "import_row_issues", "reason", subject.SearchableValues, cancellationToken);
         counts["earlierRequests"] = await ForgetEarlierRequestsAsync(connection, request.Id, people, identities, cancellationToken);
         counts["profiles"] = await ExecuteAsync(connection, "DELETE FROM people WHERE id = ANY($1)", cancellationToken, P(people));
+        // Their segment memberships leave through the segment worker, which moves the counts and then deletes the
+        // membership history of people who are gone (segment_members has no foreign key to people for that reason).
+        await ExecuteAsync(connection, "INSERT INTO segment_dirty_people (person_id, queued_at) SELECT unnest($1::uuid[]), now() ON CONFLICT DO NOTHING", cancellationToken, P(people));
 
         var now = clock.GetUtcNow();
         request.Complete(null, counts, null, now);

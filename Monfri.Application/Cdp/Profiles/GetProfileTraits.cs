@@ -12,7 +12,7 @@ namespace Monfri.Application.Cdp.Profiles;
 
 /// <summary>
 /// What a website backend personalises with: the traits the person told us (<see cref="Identify"/>, from their
-/// identify calls), the traits derived from their events (<see cref="Computed"/>), the segments they are in, and
+/// identify calls), the traits derived from their events (<see cref="Computed"/>), the names of the segments they are in, and
 /// when they were first and last seen.
 /// </summary>
 public sealed record ProfileTraitsDto(
@@ -42,7 +42,7 @@ public interface IComputedTraitReader
 [RequiresPermission(Permission.ViewProfiles)]
 public sealed record GetProfileTraitsQuery(string IdType, string Value) : IQuery<Result<ProfileTraitsDto>>;
 
-public sealed class GetProfileTraitsHandler(IProfileStore store, IComputedTraitReader computed, IMonfriDbFactory dbFactory, CrmAccess access)
+public sealed class GetProfileTraitsHandler(IProfileStore store, IComputedTraitReader computed, Segments.ISegmentEngine segments, IMonfriDbFactory dbFactory, CrmAccess access)
     : IQueryHandler<GetProfileTraitsQuery, Result<ProfileTraitsDto>>
 {
     public async ValueTask<Result<ProfileTraitsDto>> Handle(GetProfileTraitsQuery query, CancellationToken cancellationToken)
@@ -58,7 +58,8 @@ public sealed class GetProfileTraitsHandler(IProfileStore store, IComputedTraitR
         }
 
         var traits = await computed.ReadAsync(facts.PersonId, cancellationToken);
-        return new ProfileTraitsDto(facts.PersonId, facts.FirstSeenAt, facts.LastSeenAt, facts.IdentifyTraits, traits, []);
+        var memberOf = await segments.SegmentsOfAsync(facts.PersonId, cancellationToken);
+        return new ProfileTraitsDto(facts.PersonId, facts.FirstSeenAt, facts.LastSeenAt, facts.IdentifyTraits, traits, memberOf);
     }
 
     /// <summary>Only for a rep the own-records rule may limit: everyone else skips the extra read.</summary>

@@ -4,6 +4,7 @@ using Monfri.Application.Common.Jobs;
 using Monfri.Domain.Cdp;
 using Monfri.Domain.Crm;
 using Monfri.Domain.Privacy;
+using Monfri.Domain.Segments;
 
 namespace Monfri.Application.Common.Persistence;
 
@@ -36,6 +37,7 @@ public interface IMonfriDb : IAsyncDisposable
     DbSet<ComputedTraitValue> ComputedTraitValues { get; }
     DbSet<ProfileStats> ProfileStats { get; }
     DbSet<ProfileIdentifyTraits> IdentifyTraits { get; }
+    DbSet<Segment> Segments { get; }
 
     /// <summary>Background work; adding one enqueues it with this unit of work's changes.</summary>
     DbSet<Job> Jobs { get; }

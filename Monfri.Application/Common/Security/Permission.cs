@@ -60,6 +60,9 @@ public enum Permission
     [Description("Segments (membership as it changes).")]
     ViewSegments,
 
+    [Description("Create, change and delete segments.")]
+    ManageSegments,
+
     [Description("Reports.")]
     ViewReports,
 

@@ -26,11 +26,11 @@ public static class RolePermissions
         [Roles.Manager] = Set(
             [.. Everyone,
             Permission.EditDeals, Permission.ConfigureCrm, Permission.OverrideStageRules, Permission.SeeAllRecords, Permission.ManageAnyActivity,
-            Permission.ViewVisitors, Permission.ViewSegments, Permission.ViewReports]),
-        [Roles.Sales] = Set([.. Everyone, Permission.EditDeals]),
+            Permission.ViewVisitors, Permission.ViewSegments, Permission.ManageSegments, Permission.ViewReports]),
+        [Roles.Sales] = Set([.. Everyone, Permission.EditDeals, Permission.ViewSegments]),
         [Roles.Marketing] = Set(
             [.. Everyone,
-            Permission.ViewVisitors, Permission.ManageSources, Permission.ManageComputedTraits, Permission.ViewSegments]),
+            Permission.ViewVisitors, Permission.ManageSources, Permission.ManageComputedTraits, Permission.ViewSegments, Permission.ManageSegments]),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Whether someone for whom <paramref name="isInRole"/> answers holds <paramref name="permission"/>.</summary>

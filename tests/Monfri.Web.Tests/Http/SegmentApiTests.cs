@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Monfri.Web.Tests.Http;
+
+/// <summary>/api/v1/segments over HTTP with the real workers running: a person enters after their event arrives.</summary>
+public sealed class SegmentApiTests(MonfriWebFactory factory) : IClassFixture<MonfriWebFactory>
+{
+    private HttpClient Admin => factory.ClientWithToken(MonfriWebFactory.AdminToken);
+
+    private async Task SendAsync(string writeKey, params object[] events)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/batch")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { batch = events }), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{writeKey}:")));
+        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_segment_defined_in_json_fills_as_events_arrive_and_shows_in_members_and_profile_traits()
+    {
+        var source = await Admin.PostAsJsonAsync("/api/v1/sources", new { name = $"Site {Guid.NewGuid():N}", kind = "Server", allowedOrigins = Array.Empty<string>() });
+        var writeKey = (await source.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("writeKey").GetString()!;
+        var eventName = $"Demo Booked {Guid.NewGuid():N}";
+        var first = $"u-{Guid.NewGuid():N}";
+        await SendAsync(writeKey, new { type = "track", userId = first, @event = eventName, properties = new { seats = 3 } });
+
+        // The event's name must have arrived before a definition may name it.
+        HttpResponseMessage created = null!;
+        var name = $"Booked a demo {Guid.NewGuid():N}";
+        for (var i = 0; i < 100; i++)
+        {
+            created = await Admin.PostAsync("/api/v1/segments", new StringContent(
+                $$$"""
+                {"name": "{{{name}}}", "definition": {"op": "and", "kind": "group", "conditions": [
+                    {"event": "{{{eventName}}}", "kind": "event", "frequency": "at_least", "count": 1, "where": [{"property": "seats", "op": "gte", "value": 2}], "window": {"lastDays": 30}},
+                    {"kind": "identified", "identified": true}]}}
+                """, Encoding.UTF8, "application/json"));
+            if (created.StatusCode != HttpStatusCode.BadRequest)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var segment = await created.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options);
+        var id = segment.GetProperty("id").GetGuid();
+        Assert.Equal(1, segment.GetProperty("memberCount").GetInt32());
+        Assert.Equal("at_least", segment.GetProperty("definition").GetProperty("conditions")[0].GetProperty("frequency").GetString());
+
+        var second = $"u-{Guid.NewGuid():N}";
+        await SendAsync(writeKey, new { type = "track", userId = second, @event = eventName, properties = new { seats = 5 } });
+        JsonElement traits = default;
+        for (var i = 0; i < 100; i++)
+        {
+            var response = await Admin.GetAsync($"/api/v1/profiles/user_id:{second}/traits");
+            if (response.StatusCode == HttpStatusCode.OK
+                && (traits = await response.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("segments").GetArrayLength() > 0)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(name, Assert.Single(traits.GetProperty("segments").EnumerateArray()).GetString());
+        var members = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/segments/{id}/members?page=0&pageSize=1", ApiJson.Options);
+        Assert.Equal(2, members.GetProperty("totalCount").GetInt32());
+        Assert.Equal(1, members.GetProperty("items").GetArrayLength());
+        var listed = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/segments", ApiJson.Options);
+        Assert.Equal(2, listed.EnumerateArray().Single(s => s.GetProperty("id").GetGuid() == id).GetProperty("memberCount").GetInt32());
+
+        var preview = await Admin.PostAsJsonAsync("/api/v1/segments/preview", new { definition = new { kind = "segment", segmentId = id }, sampleSize = 5 });
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Equal(2, (await preview.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("count").GetInt32());
+
+        var bad = await Admin.PostAsJsonAsync("/api/v1/segments", new { name = "Bad", definition = new { kind = "field", field = "total_events", op = "gt", value = "abc" } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options);
+        Assert.Equal("The definition (total_events gt \"abc\"): \"abc\" is not a number.", problem.GetProperty("errors").GetProperty("definition")[0].GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/v1/segments/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Admin.GetAsync($"/api/v1/segments/{id}")).StatusCode);
+    }
+}
