@@ -79,6 +79,7 @@ public static class DependencyInjection
         services.AddIngestion(configuration);
         services.AddPrivacy();
         services.AddComputedTraits(configuration);
+        services.AddSingleton<Monfri.Application.Reports.GetAttribution.IAttributionStore, Reports.AttributionStore>();
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;
