@@ -10,6 +10,7 @@ using Monfri.Web.Endpoints.Crm;
 using Monfri.Web.Endpoints.Deals;
 using Monfri.Web.Endpoints.Pipelines;
 using Monfri.Web.Endpoints.Privacy;
+using Monfri.Web.Endpoints.Reports;
 using Monfri.Web.Endpoints.Users;
 using Monfri.Web.Live;
 using Monfri.Web.Security;
@@ -116,6 +117,7 @@ public static class DependencyInjection
         api.MapPeopleEndpoints();
         api.MapPrivacyEndpoints();
         api.MapComputedTraitEndpoints();
+        api.MapReportEndpoints();
 
         app.MapAccountEndpoints();
         app.MapCollectEndpoints();
