@@ -46,7 +46,8 @@ public sealed class ReportComponentTests : SignedInPageContext
         await App.CreateDealAsync(ritaPrincipal, new CreateDealCommand { Name = "Alpha", Amount = 1000m, Currency = "EUR", StageId = pipeline.Stage("Proposal").Id });
         await App.CreateDealAsync(ritaPrincipal, new CreateDealCommand { Name = "Beta", Amount = 200m, Currency = "USD", StageId = pipeline.Stage("Proposal").Id });
         SignInWithClock(manager);
-        var page = Render<ReportsPage>(p => p.Add(c => c.From, new DateOnly(2020, 1, 1)).Add(c => c.To, new DateOnly(2020, 1, 31)));
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/reports?from=2020-01-01&to=2020-01-31");
+        var page = Render<ReportsPage>();
 
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=report-pipeline]")));
         // The open pipeline ignores the range; closed-deal reports over a range with nothing in it say so.
@@ -66,7 +67,8 @@ public sealed class ReportComponentTests : SignedInPageContext
         var (_, manager) = await App.CreateUserAsync("Mia", Roles.Manager);
         SignInWithClock(manager);
 
-        var page = Render<ReportsPage>(p => p.Add(c => c.From, new DateOnly(2026, 3, 31)).Add(c => c.To, new DateOnly(2026, 3, 1)));
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/reports?from=2026-03-31&to=2026-03-01");
+        var page = Render<ReportsPage>();
 
         page.WaitForAssertion(() => Assert.Contains("ends before it starts", page.Find("[data-testid=report-error]").TextContent, StringComparison.Ordinal));
     }
