@@ -89,6 +89,7 @@ public static class DependencyInjection
         services.AddPrivacy();
         services.AddComputedTraits(configuration);
         services.AddSegments(configuration);
+        services.AddSingleton<Monfri.Application.Reports.GetAttribution.IAttributionStore, Reports.AttributionStore>();
 
         services.AddHealthChecks().AddDbContextCheck<MonfriDbContext>("database", tags: ["ready"]);
         return services;

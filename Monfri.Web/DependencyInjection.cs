@@ -12,6 +12,7 @@ using Monfri.Web.Endpoints.Deals;
 using Monfri.Web.Endpoints.Jobs;
 using Monfri.Web.Endpoints.Pipelines;
 using Monfri.Web.Endpoints.Privacy;
+using Monfri.Web.Endpoints.Reports;
 using Monfri.Web.Endpoints.Users;
 using Monfri.Web.Live;
 using Monfri.Web.Security;
@@ -122,6 +123,7 @@ public static class DependencyInjection
         api.MapComputedTraitEndpoints();
         api.MapJobEndpoints();
         api.MapSegmentEndpoints();
+        api.MapReportEndpoints();
 
         app.MapAccountEndpoints();
         app.MapCollectEndpoints();

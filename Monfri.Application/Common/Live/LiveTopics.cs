@@ -28,6 +28,13 @@ public static class LiveTopics
     /// <summary>Changes to one company's record.</summary>
     public static string Company(Guid companyId) => $"company:{companyId}";
 
+    /// <summary>
+    /// Something reports count changed (a deal moved or was won, an activity logged or a task completed): open
+    /// dashboards and report pages reload, coalesced. Updates are scoped to the record's owner, so a rep limited to
+    /// their own records hears only of theirs.
+    /// </summary>
+    public const string Reports = "reports";
+
     /// <summary>Computed trait definitions changed or a backfill moved on (Settings → Computed traits).</summary>
     public const string Traits = "traits";
 
@@ -45,7 +52,7 @@ public static class LiveTopics
         ("visitors", Permission.ViewVisitors, false),
         ("source:", Permission.ManageSources, false),
         ("segment:", Permission.ViewSegments, false),
-        ("reports", Permission.ViewReports, false),
+        (Reports, Permission.ViewReports, false),
         (Privacy, Permission.ManagePrivacy, false),
         (Traits, Permission.ManageComputedTraits, false),
     ];

@@ -63,8 +63,11 @@ public enum Permission
     [Description("Create, change and delete segments.")]
     ManageSegments,
 
-    [Description("Reports.")]
+    [Description("Sales reports and dashboards (a rep limited to own records sees their own records only).")]
     ViewReports,
+
+    [Description("Marketing reports: attribution, traffic, top pages.")]
+    ViewMarketingReports,
 
     [Description("The workspace-wide audit log (a record's own history needs only the right to see the record).")]
     ViewAuditLog,

@@ -17,6 +17,7 @@ public static class RolePermissions
         Permission.ViewDeals,
         Permission.ViewActivities, Permission.LogActivities,
         Permission.ViewProfiles,
+        Permission.ViewReports,
     ];
 
     /// <summary>Role → what it may do. Roles not listed here (or unknown names) grant nothing.</summary>
@@ -26,11 +27,11 @@ public static class RolePermissions
         [Roles.Manager] = Set(
             [.. Everyone,
             Permission.EditDeals, Permission.ConfigureCrm, Permission.OverrideStageRules, Permission.SeeAllRecords, Permission.ManageAnyActivity,
-            Permission.ViewVisitors, Permission.ViewSegments, Permission.ManageSegments, Permission.ViewReports]),
+            Permission.ViewVisitors, Permission.ViewSegments, Permission.ManageSegments, Permission.ViewMarketingReports]),
         [Roles.Sales] = Set([.. Everyone, Permission.EditDeals, Permission.ViewSegments]),
         [Roles.Marketing] = Set(
             [.. Everyone,
-            Permission.ViewVisitors, Permission.ManageSources, Permission.ManageComputedTraits, Permission.ViewSegments, Permission.ManageSegments]),
+            Permission.ViewVisitors, Permission.ManageSources, Permission.ManageComputedTraits, Permission.ViewSegments, Permission.ManageSegments, Permission.ViewMarketingReports]),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Whether someone for whom <paramref name="isInRole"/> answers holds <paramref name="permission"/>.</summary>

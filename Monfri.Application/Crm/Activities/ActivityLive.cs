@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Live;
 using Monfri.Application.Common.Persistence;
+using Monfri.Application.Reports;
 using Monfri.Domain.Crm;
 
 namespace Monfri.Application.Crm.Activities;
@@ -44,6 +45,15 @@ public static class ActivityLive
         {
             await live.PublishAsync(LiveTopics.Profile(contact.PersonId), kind, new { Id = activityId, contact.PersonId },
                 new LiveScope(contact.DealId, contact.OwnerId), cancellationToken);
+        }
+
+        // Dashboards count activities and tasks: one signal per owner of a record the activity sits on, so a rep
+        // limited to their own records hears of it when it is on one of theirs.
+        var owners = people.Select(p => p.OwnerId).Concat(dealContacts.Select(c => c.OwnerId)).Distinct().ToList();
+        foreach (var owner in owners.Count == 0 ? new List<Guid?> { null } : owners)
+        {
+            await live.PublishAsync(LiveTopics.Reports, ReportsLive.Changed, new ReportsLive.Change(ReportsLive.Activities, activityId),
+                new LiveScope(activityId, owner), cancellationToken);
         }
     }
 }

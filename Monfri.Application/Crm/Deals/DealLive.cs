@@ -1,4 +1,5 @@
 using Monfri.Application.Common.Live;
+using Monfri.Application.Reports;
 
 namespace Monfri.Application.Crm.Deals;
 
@@ -24,6 +25,7 @@ public static class DealLive
     {
         await live.PublishAsync(LiveTopics.Pipeline(deal.PipelineId), kind, deal, Scope(deal, previousOwnerId), cancellationToken);
         await live.PublishOnProfilesAsync(kind, deal, contacts, cancellationToken, previousOwnerId);
+        await live.PublishAsync(LiveTopics.Reports, ReportsLive.Changed, new ReportsLive.Change(ReportsLive.Deals, deal.Id), Scope(deal, previousOwnerId), cancellationToken);
     }
 
     /// <summary>Only the contacts' pages: for changes whose boards are told otherwise (a deleted stage reloads them).</summary>

@@ -88,7 +88,7 @@ public sealed class LiveFeedTests
         var me = Guid.NewGuid();
         var sales = Viewer(me, Roles.Sales);
 
-        ResultAssert.Status(ResultStatus.Forbidden, feed.Subscribe("reports", sales, _ => ValueTask.CompletedTask));
+        ResultAssert.Status(ResultStatus.Forbidden, feed.Subscribe("privacy", sales, _ => ValueTask.CompletedTask));
         ResultAssert.Status(ResultStatus.Forbidden, feed.Subscribe("visitors", sales, _ => ValueTask.CompletedTask));
         ResultAssert.Status(ResultStatus.Forbidden, feed.Subscribe(LiveTopics.User(Guid.NewGuid()), sales, _ => ValueTask.CompletedTask));
         ResultAssert.Status(ResultStatus.Forbidden, feed.Subscribe(LiveTopics.Workspace, new ClaimsPrincipal(new ClaimsIdentity()), _ => ValueTask.CompletedTask));
