@@ -57,6 +57,14 @@ public static class PersonTables
             "Merge history: the absorbed person's id and snapshot, for undo."),
         new("privacy_requests", "person_id", [], null, "", "",
             "Privacy requests about the person: history; the eraser makes earlier ones forget the link."),
+        // Segment rows follow no list: merges (ingest and by hand) and erasures queue the people they touch, and the
+        // segment worker re-evaluates them — a person who no longer exists leaves every segment, history included.
+        new("segment_members", "person_id", [], null, "", "",
+            "Segment membership: re-evaluated by the segment worker for both sides of a merge and for an erased person."),
+        new("segment_membership_changes", "person_id", [], null, "", "",
+            "Entered/left history: deleted by the segment worker with a person who no longer exists."),
+        new("segment_dirty_people", "person_id", [], null, "", "",
+            "The segment worker's queue of people to re-evaluate; drained by it."),
     ];
 
     /// <summary>The tables whose rows follow the survivor of a merge, in the order they are moved.</summary>
