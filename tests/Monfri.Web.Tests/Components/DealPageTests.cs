@@ -52,7 +52,7 @@ public sealed class DealPageTests : MudTestContext, IAsyncLifetime
         Assert.Equal("step", page.Find("[data-testid='stage-Qualification']").GetAttribute("aria-current"));
         Assert.Single(page.FindAll("[data-testid=stage-history] tbody tr"));
 
-        page.Find("[data-testid='stage-Needs analysis']").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid='stage-Needs analysis']").Click());
 
         page.WaitForAssertion(() => Assert.Equal("step", page.Find("[data-testid='stage-Needs analysis']").GetAttribute("aria-current")));
         var rows = page.FindAll("[data-testid=stage-history] tbody tr");
@@ -73,13 +73,13 @@ public sealed class DealPageTests : MudTestContext, IAsyncLifetime
 
         var colleague = await _app.SendAs(manager, new UpdateDealCommand { Id = deal.Id, Version = deal.Version, Name = "Renamed by Bob", OwnerId = deal.Owner!.Id });
         Assert.True(colleague.IsSuccess, colleague.ErrorMessage);
-        page.Find("input[data-testid=deal-name]").Change("Renamed by Ann");
-        page.Find("[data-testid=save-deal]").Click();
+        await page.InvokeAsync(() => page.Find("input[data-testid=deal-name]").Change("Renamed by Ann"));
+        await page.InvokeAsync(() => page.Find("[data-testid=save-deal]").Click());
 
         page.WaitForAssertion(() => Assert.Contains("since you opened it", page.Find("[data-testid=deal-conflict]").TextContent, StringComparison.Ordinal));
         Assert.Equal("Renamed by Bob", (await _app.SendAs(rep, new Application.Crm.Deals.GetDeal.GetDealQuery(deal.Id))).Value.Name);
 
-        page.Find("[data-testid=reload-deal]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=reload-deal]").Click());
         page.WaitForAssertion(() => Assert.Equal("Renamed by Bob", page.Find("[data-testid=deal-title]").TextContent));
         Assert.Empty(page.FindAll("[data-testid=deal-conflict]"));
     }

@@ -27,8 +27,8 @@ public sealed class PrivacyRequestsPageTests : SignedInPageContext
         var page = Render<PrivacyRequests>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=privacy-table]")));
 
-        page.Find("input[data-testid=privacy-value]").Change(email);
-        page.Find("[data-testid=privacy-submit]").Click();
+        await page.InvokeAsync(() => page.Find("input[data-testid=privacy-value]").Change(email));
+        await page.InvokeAsync(() => page.Find("[data-testid=privacy-submit]").Click());
 
         // Other tests share this workspace's request list: this test looks at its own request's row only.
         var row = $"[data-request='{await RequestIdAsync(email)}']";
@@ -141,8 +141,8 @@ public sealed class PrivacyRequestsPageTests : SignedInPageContext
         SignIn(await App.AdminAsync());
         var page = Render<PrivacyRequests>();
 
-        page.Find("input[data-testid=privacy-value]").Change("not-an-email");
-        page.Find("[data-testid=privacy-submit]").Click();
+        await page.InvokeAsync(() => page.Find("input[data-testid=privacy-value]").Change("not-an-email"));
+        await page.InvokeAsync(() => page.Find("[data-testid=privacy-submit]").Click());
 
         page.WaitForAssertion(() => Assert.Contains("Enter an email address.", page.Markup, StringComparison.Ordinal));
     }

@@ -51,7 +51,7 @@ public sealed class ReportComponentTests : SignedInPageContext
 
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=report-pipeline]")));
         // The open pipeline ignores the range; closed-deal reports over a range with nothing in it say so.
-        page.Find("[data-testid=report-pipeline] [data-testid=toggle-table]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=report-pipeline] [data-testid=toggle-table]").Click());
         page.WaitForAssertion(() =>
         {
             var proposal = page.FindAll("[data-testid=report-pipeline] tbody tr").Select(r => r.TextContent).Where(t => t.Contains("Proposal", StringComparison.Ordinal)).ToList();

@@ -27,21 +27,21 @@ public sealed class SourcesPagesTests : SignedInPageContext
         var page = Render<Sources>();
         page.WaitForAssertion(() => Assert.Contains("No sources yet", page.Markup, StringComparison.Ordinal));
 
-        page.Find("[data-testid=new-source]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=new-source]").Click());
         page.WaitForElement("input[data-testid=source-name]").Change("Marketing site");
-        page.Find("[data-testid=save-source]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=save-source]").Click());
 
         page.WaitForAssertion(() => Assert.Contains("data-write-key=", page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal));
         var key = (await App.SendAs(marketer, new ListSourcesQuery())).Value.Single().WriteKey;
         Assert.Contains(key, page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal);
 
         // Rotating breaks every live site that sends with the key: it asks first, and Cancel keeps the key.
-        page.Find("[data-testid=rotate-key]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=rotate-key]").Click());
         Dialogs.WaitForAssertion(() => Assert.Contains("stops working at once", Dialogs.Markup, StringComparison.Ordinal));
         Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
         Assert.Equal(key, (await App.SendAs(marketer, new ListSourcesQuery())).Value.Single().WriteKey);
 
-        page.Find("[data-testid=rotate-key]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=rotate-key]").Click());
         Dialogs.WaitForAssertion(() => Assert.Contains("Rotate the write key?", Dialogs.Markup, StringComparison.Ordinal));
         Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Rotate key").Click();
         page.WaitForAssertion(() => Assert.DoesNotContain(key, page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal));
