@@ -68,10 +68,13 @@ public sealed class ImportSession
         };
     }
 
-    /// <summary>The trimmed value of <paramref name="field"/> in <paramref name="record"/>; null when unmapped or blank.</summary>
+    /// <summary>
+    /// The trimmed value of <paramref name="field"/> in <paramref name="record"/>, without the apostrophe an export puts
+    /// before a formula-like value; null when unmapped or blank.
+    /// </summary>
     public string? Cell(CsvRecord record, string field) =>
         _columns.TryGetValue(field, out var column) && column < record.Cells.Length && !string.IsNullOrWhiteSpace(record.Cells[column])
-            ? record.Cells[column].Trim()
+            ? SpreadsheetCells.Unguard(record.Cells[column].Trim())
             : null;
 
     /// <summary>The custom-field values a row gives (blank cells give none).</summary>
@@ -82,7 +85,7 @@ public sealed class ImportSession
         {
             if (column < record.Cells.Length && !string.IsNullOrWhiteSpace(record.Cells[column]))
             {
-                values[key] = record.Cells[column].Trim();
+                values[key] = SpreadsheetCells.Unguard(record.Cells[column].Trim());
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Crm.CustomFields;
 using Monfri.Domain.Crm;
@@ -39,14 +40,14 @@ public static class ImportFields
 
     private static readonly (string Key, string Label, string[] Headers)[] ContactFields =
     [
-        (FirstName, "First name", ["firstname", "first", "givenname", "forename", "vorname", "prenom"]),
-        (LastName, "Last name", ["lastname", "last", "surname", "familyname", "nachname", "nom"]),
-        (Email, "Email", ["email", "emailaddress", "mail", "workemail", "primaryemail", "emailadresse"]),
+        (FirstName, "First name", ["firstname", "first", "givenname", "forename", "vorname", "prenom", "nombre"]),
+        (LastName, "Last name", ["lastname", "last", "surname", "familyname", "nachname", "nom", "nomdefamille", "apellido", "apellidos"]),
+        (Email, "Email", ["email", "emailaddress", "mail", "workemail", "primaryemail", "emailadresse", "courriel", "adressemail", "adresseemail", "correo", "correoelectronico"]),
         (OtherEmails, "Other emails", ["otheremails", "otheremail", "secondaryemail", "personalemail", "additionalemails"]),
-        (Phone, "Phone", ["phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "cell", "telefon"]),
-        (JobTitle, "Job title", ["jobtitle", "title", "position", "role"]),
-        (CompanyName, "Company (name)", ["company", "companyname", "organization", "organisation", "account", "accountname", "employer", "firma"]),
-        (CompanyDomain, "Company (domain or website)", ["domain", "website", "companydomain", "companywebsite", "web", "url", "site"]),
+        (Phone, "Phone", ["phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "cell", "telefon", "telefono", "portable", "handy", "mobil"]),
+        (JobTitle, "Job title", ["jobtitle", "title", "position", "role", "fonction", "poste", "cargo"]),
+        (CompanyName, "Company (name)", ["company", "companyname", "organization", "organisation", "account", "accountname", "employer", "firma", "societe", "entreprise", "unternehmen", "empresa"]),
+        (CompanyDomain, "Company (domain or website)", ["domain", "website", "companydomain", "companywebsite", "web", "url", "site", "siteweb", "webseite"]),
         (Owner, "Owner (user email or name)", ["owner", "owneremail", "contactowner", "assignedto", "salesrep"]),
         (LifecycleStage, "Lifecycle stage", ["lifecyclestage", "lifecycle", "stage"]),
         (LeadSource, "Lead source", ["leadsource", "source"]),
@@ -55,7 +56,7 @@ public static class ImportFields
 
     private static readonly (string Key, string Label, string[] Headers)[] CompanyFields =
     [
-        (Name, "Name", ["name", "company", "companyname", "organization", "organisation", "account", "accountname", "firma"]),
+        (Name, "Name", ["name", "company", "companyname", "organization", "organisation", "account", "accountname", "firma", "societe", "entreprise", "unternehmen", "empresa"]),
         (Domain, "Domain or website", ["domain", "website", "url", "web", "companydomain", "site"]),
         (Industry, "Industry", ["industry", "sector", "branche"]),
         (Size, "Size", ["size", "employees", "companysize", "headcount", "numberofemployees"]),
@@ -73,7 +74,7 @@ public static class ImportFields
         (Pipeline, "Pipeline (name)", ["pipeline", "pipelinename"]),
         (Stage, "Stage (name; Won or Lost close the deal)", ["stage", "dealstage", "stagename", "phase"]),
         (Owner, "Owner (user email or name)", ["owner", "owneremail", "dealowner", "assignedto", "salesrep"]),
-        (CompanyName, "Company (name)", ["company", "companyname", "organization", "organisation", "account", "accountname", "firma"]),
+        (CompanyName, "Company (name)", ["company", "companyname", "organization", "organisation", "account", "accountname", "firma", "societe", "entreprise", "unternehmen", "empresa"]),
         (CompanyDomain, "Company (domain or website)", ["domain", "website", "companydomain", "companywebsite", "web", "url", "site"]),
         (ContactEmail, "Contact (email)", ["contact", "contactemail", "email", "emailaddress", "personemail"]),
         (LostReason, "Lost reason", ["lostreason", "reasonlost", "lossreason"]),
@@ -178,7 +179,11 @@ public static class ImportFields
         _ => "contacts",
     };
 
-    /// <summary>"E-mail Address " → "emailaddress": case, spaces and punctuation do not matter in headers.</summary>
+    /// <summary>
+    /// "E-mail Address " → "emailaddress", "Prénom" → "prenom": case, accents, spaces and punctuation do not matter in
+    /// headers ("ß" is spelled out: it has no decomposed form).
+    /// </summary>
     private static string Simplify(string text) =>
-        new(text.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+        new(text.Replace("ß", "ss", StringComparison.Ordinal).Normalize(NormalizationForm.FormD)
+            .Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Monfri.Application.Common.Paging;
+using Monfri.Application.Common.Text;
 using Monfri.Application.Crm.Companies;
 using Monfri.Application.Crm.Contacts;
 using Monfri.Application.Crm.CustomFields;
@@ -12,8 +13,8 @@ namespace Monfri.Web.Endpoints.Crm;
 /// <summary>
 /// CSV export of the contacts and companies lists with their current filters, streamed row by row so a
 /// 100,000-row export never sits in memory. One query each through the pipeline (authorization, validation)
-/// gives the columns and the rows; the endpoint only writes them. Values that a spreadsheet would run as a formula are quoted
-/// with a leading apostrophe (CSV injection).
+/// gives the columns and the rows; the endpoint only writes them. Values that a spreadsheet would run as a formula are written
+/// behind an apostrophe (<see cref="SpreadsheetCells"/>), which Monfri's import takes off again.
 /// </summary>
 public static class CsvExport
 {
@@ -85,11 +86,7 @@ public static class CsvExport
             return "";
         }
 
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
+        value = SpreadsheetCells.Guard(value);
         return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
     }
 }

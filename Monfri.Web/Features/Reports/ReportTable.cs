@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Monfri.Application.Common.Text;
 
 namespace Monfri.Web.Features.Reports;
 
@@ -25,11 +26,7 @@ public sealed record ReportTable(IReadOnlyList<string> Headers, IReadOnlyList<IR
 
     private static string Cell(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '@' or '\t' or '\r' || (value.Length > 1 && value[0] == '-' && !char.IsDigit(value[1])))
-        {
-            value = "'" + value;
-        }
-
+        value = SpreadsheetCells.Guard(value);
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Monfri.Application.Common.Text;
 using Monfri.Application.Crm.Imports;
 using Monfri.Domain.Crm;
 
@@ -72,6 +73,11 @@ public sealed class ImportCsvTests
     [InlineData("Surname", "lastName")]
     [InlineData("Contract tier", "customFields.contract_tier")]
     [InlineData("contract_tier", "customFields.contract_tier")]
+    [InlineData("Prénom", "firstName")]
+    [InlineData("PRÉNOM", "firstName")]
+    [InlineData("Téléphone", "phone")]
+    [InlineData("Société", "companyName")]
+    [InlineData("Straße", null)]
     [InlineData("Favourite colour", null)]
     public void A_column_is_mapped_to_the_field_its_name_suggests(string header, string? field)
     {
@@ -79,5 +85,19 @@ public sealed class ImportCsvTests
         var fields = ImportFields.For(CrmObjectType.Contact, [tier]);
 
         Assert.Equal(field, ImportFields.Suggest(CrmObjectType.Contact, header, fields));
+    }
+
+    [Theory]
+    [InlineData("+33 6 11 11 11 11", "'+33 6 11 11 11 11")]
+    [InlineData("=SUM(A1)", "'=SUM(A1)")]
+    [InlineData("@home", "'@home")]
+    [InlineData("-2+3", "'-2+3")]
+    [InlineData("-12.5", "-12.5")]
+    [InlineData("plain", "plain")]
+    [InlineData("'quoted", "'quoted")]
+    public void An_export_guards_a_formula_like_cell_and_the_import_takes_the_guard_off_again(string value, string exported)
+    {
+        Assert.Equal(exported, SpreadsheetCells.Guard(value));
+        Assert.Equal(value, SpreadsheetCells.Unguard(exported));
     }
 }

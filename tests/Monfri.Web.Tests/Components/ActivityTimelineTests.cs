@@ -126,7 +126,7 @@ public sealed class ActivityTimelineTests(TimelineDatabase database) : MudTestCo
         await timeline.Find("[data-testid=activity-save]").ClickAsync(new());
         timeline.WaitForAssertion(() => Assert.Contains("Enter a subject.", timeline.Markup, StringComparison.Ordinal));
 
-        timeline.Find("input[data-testid=activity-subject]").Change("Follow-up booked");
+        await timeline.InvokeAsync(() => timeline.Find("input[data-testid=activity-subject]").Change("Follow-up booked"));
         await timeline.Find("[data-testid=activity-save]").ClickAsync(new());
 
         timeline.WaitForAssertion(() => Assert.Equal(2, timeline.FindAll("[data-testid=activity-item]").Count));

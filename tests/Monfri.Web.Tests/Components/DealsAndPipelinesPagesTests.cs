@@ -69,8 +69,8 @@ public sealed class DealsAndPipelinesPagesTests : SignedInPageContext
 
         settings.WaitForAssertion(() => Assert.Equal(4, settings.FindAll("[data-testid=stages-table] tbody tr").Count - 2));
         Assert.Equal("Qualification", settings.Find("input[data-testid=stage-name-0]").GetAttribute("value"));
-        settings.Find("input[data-testid=new-stage-name]").Change("Contract");
-        settings.Find("[data-testid=add-stage]").Click();
+        await settings.InvokeAsync(() => settings.Find("input[data-testid=new-stage-name]").Change("Contract"));
+        await settings.InvokeAsync(() => settings.Find("[data-testid=add-stage]").Click());
 
         settings.WaitForAssertion(() => Assert.Equal(5, settings.FindAll("[data-testid=stages-table] tbody tr").Count - 2));
         var pipeline = (await App.SendAs(manager, new ListPipelinesQuery())).Value.Single();

@@ -129,7 +129,7 @@ public sealed class PrivacyRequestsPageTests : SignedInPageContext
         // A live update of the same row may re-render it between finding the button and clicking it.
         await page.InvokeAsync(() => page.Find($"[data-testid=privacy-lift]{row}").Click());
         Dialogs.WaitForAssertion(() => Assert.Contains("Lift this suppression?", Dialogs.Markup, StringComparison.Ordinal));
-        Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Lift").Click();
+        await Dialogs.InvokeAsync(() => Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Lift").Click());
 
         page.WaitForAssertion(() => Assert.Contains("Lifted", page.Find($"[data-testid=privacy-lifted]{row}").TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll($"[data-testid=privacy-lift]{row}"));

@@ -38,12 +38,12 @@ public sealed class SourcesPagesTests : SignedInPageContext
         // Rotating breaks every live site that sends with the key: it asks first, and Cancel keeps the key.
         await page.InvokeAsync(() => page.Find("[data-testid=rotate-key]").Click());
         Dialogs.WaitForAssertion(() => Assert.Contains("stops working at once", Dialogs.Markup, StringComparison.Ordinal));
-        Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        await Dialogs.InvokeAsync(() => Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click());
         Assert.Equal(key, (await App.SendAs(marketer, new ListSourcesQuery())).Value.Single().WriteKey);
 
         await page.InvokeAsync(() => page.Find("[data-testid=rotate-key]").Click());
         Dialogs.WaitForAssertion(() => Assert.Contains("Rotate the write key?", Dialogs.Markup, StringComparison.Ordinal));
-        Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Rotate key").Click();
+        await Dialogs.InvokeAsync(() => Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Rotate key").Click());
         page.WaitForAssertion(() => Assert.DoesNotContain(key, page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal));
     }
 
@@ -56,7 +56,7 @@ public sealed class SourcesPagesTests : SignedInPageContext
         var page = Render<Sources>();
 
         page.WaitForAssertion(() => Assert.Contains("Old site", page.Markup, StringComparison.Ordinal));
-        page.FindAll("[data-testid=sources-table] tbody tr").Single(r => r.TextContent.Contains("Old site", StringComparison.Ordinal)).Click();
+        await page.InvokeAsync(() => page.FindAll("[data-testid=sources-table] tbody tr").Single(r => r.TextContent.Contains("Old site", StringComparison.Ordinal)).Click());
 
         page.WaitForAssertion(() => Assert.Contains("is disabled", page.Find("[data-testid=disabled-warning]").TextContent, StringComparison.Ordinal));
         Assert.Contains(source.WriteKey, page.Find("[data-testid=snippet]").TextContent, StringComparison.Ordinal);
