@@ -77,6 +77,6 @@ public sealed class StartImportHandler(IMonfriDbFactory dbFactory, IImportStore 
             currentUser.Id!.Value, clock.GetUtcNow(), format.Encoding, format.Delimiter);
         command.Content.Position = start;
         await store.SaveAsync(job, command.Content, cancellationToken);
-        return ImportQueries.ToDto(job, MonfriClaims.DisplayNameOf(currentUser.Principal));
+        return ImportJobReads.ToDto(job, MonfriClaims.DisplayNameOf(currentUser.Principal));
     }
 }
