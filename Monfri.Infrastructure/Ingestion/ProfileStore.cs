@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Monfri.Application.Cdp.Common;
 using Monfri.Application.Cdp.Profiles;
+using Monfri.Application.Cdp.Profiles.GetProfileTraits;
 using Npgsql;
 
 namespace Monfri.Infrastructure.Ingestion;

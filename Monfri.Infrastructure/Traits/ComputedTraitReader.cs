@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Monfri.Application.Cdp.Profiles;
+using Monfri.Application.Cdp.Profiles.GetProfileTraits;
 using Npgsql;
 
 namespace Monfri.Infrastructure.Traits;

@@ -15,7 +15,7 @@ public static class TraitServices
         services.Configure<TraitOptions>(configuration.GetSection(TraitOptions.Section));
         services.AddSingleton<ComputedTraitStore>();
         services.AddSingleton<IComputedTraitMaintenance>(sp => sp.GetRequiredService<ComputedTraitStore>());
-        services.AddSingleton<Application.Cdp.Profiles.IComputedTraitReader, ComputedTraitReader>();
+        services.AddSingleton<Application.Cdp.Profiles.GetProfileTraits.IComputedTraitReader, ComputedTraitReader>();
         services.AddSingleton<Application.Cdp.Common.IProfileRecompute, ComputedTraitRecompute>();
         services.AddSingleton<TraitBackfill>();
         services.AddSingleton<ITraitBackfillSignal>(sp => sp.GetRequiredService<TraitBackfill>());

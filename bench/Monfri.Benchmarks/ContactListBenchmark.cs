@@ -3,6 +3,7 @@ using Monfri.Application.Common.Paging;
 using Monfri.Application.Crm.Contacts;
 using Monfri.Infrastructure.Persistence;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Contacts.ListContacts;
 using Npgsql;
 
 namespace Monfri.Benchmarks;

@@ -5,6 +5,9 @@ using Monfri.Application.Crm.CustomFields;
 using Monfri.Application.Crm.Imports;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Imports.GetImportJob;
+using Monfri.Application.Crm.Imports.StartImport;
+using Monfri.Application.Crm.CustomFields.CreateCustomField;
 
 namespace Monfri.Benchmarks;
 

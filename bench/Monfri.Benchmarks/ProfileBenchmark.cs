@@ -7,6 +7,10 @@ using Monfri.Application.Cdp.Visitors;
 using Monfri.Domain.Cdp;
 using Monfri.Infrastructure.Ingestion;
 using Monfri.TestSupport;
+using Monfri.Application.Cdp.Visitors.ListVisitorEvents;
+using Monfri.Application.Cdp.Profiles.GetPersonProfile;
+using Monfri.Application.Cdp.Profiles.GetProfileTraits;
+using Monfri.Application.Cdp.Profiles.GetProfileTimeline;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Monfri.TestSupport;
-using Monfri.Web.Endpoints.Collect;
+using Monfri.Web.Endpoints.Collection;
 using Npgsql;
 
 namespace Monfri.Compat.Tests;

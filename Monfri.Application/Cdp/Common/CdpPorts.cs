@@ -82,8 +82,8 @@ public interface IProfileStore
     /// The person an identity points at, with first/last seen and identify traits, in one indexed read; an email
     /// also finds a CRM contact that never sent an event. Null when nobody has it.
     /// </summary>
-    Task<Profiles.ProfileFacts?> FactsByIdentityAsync(string type, string value, CancellationToken cancellationToken);
+    Task<Profiles.GetProfileTraits.ProfileFacts?> FactsByIdentityAsync(string type, string value, CancellationToken cancellationToken);
 
     /// <summary>The same facts by person id.</summary>
-    Task<Profiles.ProfileFacts?> FactsByIdAsync(Guid personId, CancellationToken cancellationToken);
+    Task<Profiles.GetProfileTraits.ProfileFacts?> FactsByIdAsync(Guid personId, CancellationToken cancellationToken);
 }

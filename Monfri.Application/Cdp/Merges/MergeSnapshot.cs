@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Monfri.Application.Cdp.Profiles;
 using Monfri.Domain.Crm;
+using Monfri.Application.Cdp.Profiles.GetProfile;
 
 namespace Monfri.Application.Cdp.Merges;
 

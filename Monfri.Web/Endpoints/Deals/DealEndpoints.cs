@@ -9,7 +9,7 @@ using Monfri.Application.Crm.Deals.ListDeals;
 using Monfri.Application.Crm.Deals.MoveDealToStage;
 using Monfri.Application.Crm.Deals.UpdateDeal;
 using Monfri.Domain.Crm;
-using Monfri.Web.Endpoints.Crm;
+using Monfri.Web.Endpoints.Contacts;
 
 namespace Monfri.Web.Endpoints.Deals;
 

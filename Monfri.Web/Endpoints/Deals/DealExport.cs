@@ -4,7 +4,7 @@ using Monfri.Application.Common.Paging;
 using Monfri.Application.Crm.CustomFields;
 using Monfri.Application.Crm.Deals.ExportDeals;
 using Monfri.Application.Crm.Deals.ListDeals;
-using Monfri.Web.Endpoints.Crm;
+using Monfri.Web.Endpoints;
 
 namespace Monfri.Web.Endpoints.Deals;
 

@@ -1,6 +1,13 @@
 using Mediator;
 using Monfri.Application.Common.Paging;
 using Monfri.Application.Segments;
+using Monfri.Application.Segments.ListSegmentMembers;
+using Monfri.Application.Segments.PreviewSegment;
+using Monfri.Application.Segments.GetSegment;
+using Monfri.Application.Segments.DeleteSegment;
+using Monfri.Application.Segments.UpdateSegment;
+using Monfri.Application.Segments.ListSegments;
+using Monfri.Application.Segments.CreateSegment;
 
 namespace Monfri.Web.Endpoints.Segments;
 

@@ -8,6 +8,9 @@ using Monfri.Application.Common.Results;
 using Monfri.Domain.Cdp;
 using Monfri.Infrastructure.Ingestion;
 using Monfri.TestSupport;
+using Monfri.Application.Cdp.Sources.CreateSource;
+using Monfri.Application.Cdp.Profiles.GetProfile;
+using Monfri.Application.Cdp.Profiles.ListProfileEvents;
 using Npgsql;
 
 namespace Monfri.Application.Tests.Cdp;

@@ -2,6 +2,8 @@ using Monfri.Application.Cdp.Traits;
 using Monfri.Domain.Cdp;
 using Monfri.Infrastructure.Traits;
 using Monfri.TestSupport;
+using Monfri.Application.Cdp.Traits.GetPersonTraits;
+using Monfri.Application.Cdp.Traits.CreateComputedTrait;
 using Npgsql;
 
 namespace Monfri.Application.Tests.Cdp;

@@ -6,6 +6,13 @@ using Monfri.Application.Crm.Contacts;
 using Monfri.Domain.Cdp;
 using Monfri.Infrastructure.Traits;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Contacts.GetContact;
+using Monfri.Application.Crm.Contacts.MergeContacts;
+using Monfri.Application.Crm.Contacts.ListContacts;
+using Monfri.Application.Cdp.Traits.ListTraitValues;
+using Monfri.Application.Cdp.Traits.ListComputedTraits;
+using Monfri.Application.Cdp.Traits.GetPersonTraits;
+using Monfri.Application.Cdp.Traits.CreateComputedTrait;
 
 namespace Monfri.Application.Tests.Cdp;
 

@@ -4,6 +4,15 @@ using Monfri.Application.Common.Paging;
 using Monfri.Application.Crm.Companies;
 using Monfri.Application.Crm.Contacts;
 using Monfri.Domain.Cdp;
+using Monfri.Application.Crm.Companies.GetCompany;
+using Monfri.Application.Crm.Companies.MergeCompanies;
+using Monfri.Application.Crm.Companies.CreateCompany;
+using Monfri.Application.Crm.Contacts.GetContact;
+using Monfri.Application.Crm.Contacts.ListContacts;
+using Monfri.Application.Cdp.Traits.ListTraitValues;
+using Monfri.Application.Cdp.Traits.GetPersonTraits;
+using Monfri.Application.Cdp.Traits.ListTraitColumns;
+using Monfri.Application.Cdp.Profiles.GetPersonProfile;
 
 namespace Monfri.Application.Tests.Cdp;
 

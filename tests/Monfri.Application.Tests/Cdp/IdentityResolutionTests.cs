@@ -4,6 +4,8 @@ using Monfri.Application.Crm.Contacts;
 using Monfri.Domain.Cdp;
 using Monfri.Infrastructure.Ingestion;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Application.Cdp.BlockList.BlockIdentifier;
 
 namespace Monfri.Application.Tests.Cdp;
 
@@ -405,7 +407,7 @@ public sealed class SourceBootstrapTests
         await app.Get<SourceBootstrapper>().SeedAsync(CancellationToken.None);
         await app.Get<SourceBootstrapper>().SeedAsync(CancellationToken.None);
 
-        var sources = (await app.SendAs(await app.AdminAsync(), new Monfri.Application.Cdp.Sources.ListSourcesQuery())).Value;
+        var sources = (await app.SendAs(await app.AdminAsync(), new Monfri.Application.Cdp.Sources.ListSources.ListSourcesQuery())).Value;
         Assert.Equal(["Backend", "Website"], sources.Select(s => s.Name));
         Assert.Equal("wk_from_config_0123456789", sources.Single(s => s.Name == "Website").WriteKey);
         Assert.Equal(SourceKind.Server, sources.Single(s => s.Name == "Backend").Kind);

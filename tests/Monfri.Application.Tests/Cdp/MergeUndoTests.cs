@@ -9,6 +9,11 @@ using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Contacts.GetContact;
+using Monfri.Application.Crm.Contacts.MergeContacts;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Application.Cdp.Merges.ListProfileMerges;
+using Monfri.Application.Cdp.Merges.UndoProfileMerge;
 using Npgsql;
 
 namespace Monfri.Application.Tests.Cdp;

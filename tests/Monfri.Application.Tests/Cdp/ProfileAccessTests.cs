@@ -6,6 +6,12 @@ using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 using Monfri.TestSupport;
 using Monfri.TestSupport.Crm;
+using Monfri.Application.Crm.Search.GlobalSearch;
+using Monfri.Application.Cdp.Merges.ListProfileMerges;
+using Monfri.Application.Cdp.Profiles.GetProfile;
+using Monfri.Application.Cdp.Profiles.GetPersonProfile;
+using Monfri.Application.Cdp.Profiles.GetProfileTraits;
+using Monfri.Application.Cdp.Profiles.ListProfileEvents;
 
 namespace Monfri.Application.Tests.Cdp;
 
@@ -77,7 +83,7 @@ public sealed class ProfileAccessTests : IAsyncLifetime
     public async Task A_contact_typed_in_by_hand_shows_its_email_as_an_identity_before_any_event()
     {
         var email = $"typed.{Guid.NewGuid():N}@access.test";
-        var contact = await _world.App.SendAs(_world.Admin, new Monfri.Application.Crm.Contacts.CreateContactCommand { FirstName = "Arielle", Email = email });
+        var contact = await _world.App.SendAs(_world.Admin, new Monfri.Application.Crm.Contacts.CreateContact.CreateContactCommand { FirstName = "Arielle", Email = email });
         Assert.True(contact.IsSuccess, contact.ErrorMessage);
 
         var profile = await _world.App.SendAs(_world.Admin, new GetPersonProfileQuery(contact.Value.Id));

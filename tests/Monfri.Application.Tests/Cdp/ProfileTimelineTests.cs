@@ -7,6 +7,9 @@ using Monfri.Domain.Cdp;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
+using Monfri.Application.Cdp.Visitors.ListVisitorEvents;
+using Monfri.Application.Cdp.Profiles.GetPersonProfile;
+using Monfri.Application.Cdp.Profiles.GetProfileTimeline;
 
 namespace Monfri.Application.Tests.Cdp;
 

@@ -16,6 +16,12 @@ using Monfri.Domain.Crm;
 using Monfri.Domain.Privacy;
 using Monfri.TestSupport;
 using Monfri.TestSupport.Crm;
+using Monfri.Application.Crm.Audit.GetRecordHistory;
+using Monfri.Application.Crm.Audit.ListAuditLog;
+using Monfri.Application.Cdp.Sources.RotateSourceKey;
+using Monfri.Application.Cdp.Sources.UpdateSource;
+using Monfri.Application.Cdp.Sources.CreateSource;
+using Monfri.Application.Cdp.Traits.CreateComputedTrait;
 
 namespace Monfri.Application.Tests.Crm;
 

@@ -3,6 +3,11 @@ using Monfri.Application.Common.Results;
 using Monfri.Application.Crm.Companies;
 using Monfri.Application.Crm.Contacts;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Companies.UpdateCompany;
+using Monfri.Application.Crm.Companies.GetCompany;
+using Monfri.Application.Crm.Companies.CreateCompany;
+using Monfri.Application.Crm.Companies.ListCompanies;
+using Monfri.Application.Crm.Contacts.CreateContact;
 
 namespace Monfri.Application.Tests.Crm;
 

@@ -11,6 +11,21 @@ using Monfri.Application.Crm.Settings;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Companies.CreateCompany;
+using Monfri.Application.Crm.Contacts.GetContact;
+using Monfri.Application.Crm.Contacts.ListContacts;
+using Monfri.Application.Crm.Contacts.FindContactDuplicates;
+using Monfri.Application.Crm.Contacts.UpdateContact;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Application.Crm.Settings.UpdateWorkspaceSettings;
+using Monfri.Application.Crm.Settings.GetWorkspaceSettings;
+using Monfri.Application.Crm.Search.GlobalSearch;
+using Monfri.Application.Crm.CustomFields.CreateCustomField;
+using Monfri.Application.Crm.BulkActions.DeleteRecords;
+using Monfri.Application.Crm.BulkActions.AddTag;
+using Monfri.Application.Crm.BulkActions.AssignOwner;
+using Monfri.Application.Crm.Audit.GetRecordHistory;
+using Monfri.Application.Crm.BulkActions;
 
 namespace Monfri.Application.Tests.Crm;
 

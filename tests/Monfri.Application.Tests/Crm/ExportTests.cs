@@ -10,6 +10,15 @@ using Monfri.Application.Crm.Settings;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Companies.CreateCompany;
+using Monfri.Application.Crm.Companies.ListCompanies;
+using Monfri.Application.Crm.Companies.ExportCompanies;
+using Monfri.Application.Crm.Contacts.ListContacts;
+using Monfri.Application.Crm.Contacts.ExportContacts;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Application.Crm.Settings.UpdateWorkspaceSettings;
+using Monfri.Application.Crm.Settings.GetWorkspaceSettings;
+using Monfri.Application.Crm.CustomFields.CreateCustomField;
 
 namespace Monfri.Application.Tests.Crm;
 

@@ -13,6 +13,16 @@ using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Persistence;
 using Monfri.TestSupport;
 using Monfri.TestSupport.Crm;
+using Monfri.Application.Crm.Companies.GetCompany;
+using Monfri.Application.Crm.Companies.CreateCompany;
+using Monfri.Application.Crm.Contacts.GetContact;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Application.Crm.Imports.GetImportJob;
+using Monfri.Application.Crm.Imports.StartImport;
+using Monfri.Application.Crm.Imports.ListImportJobs;
+using Monfri.Application.Crm.Imports.ListImportIssues;
+using Monfri.Application.Crm.CustomFields.CreateCustomField;
+using Monfri.Application.Crm.Audit.GetRecordHistory;
 
 namespace Monfri.Application.Tests.Crm;
 

@@ -3,6 +3,8 @@ using Monfri.Application.Crm.Contacts;
 using Monfri.Domain.Cdp;
 using Monfri.Infrastructure.Ingestion;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Contacts.MergeContacts;
+using Monfri.Application.Crm.Contacts.CreateContact;
 using Npgsql;
 
 namespace Monfri.Application.Tests.Crm;

@@ -13,6 +13,24 @@ using Monfri.Application.Crm.Settings;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Companies.GetCompany;
+using Monfri.Application.Crm.Companies.MergeCompanies;
+using Monfri.Application.Crm.Companies.CreateCompany;
+using Monfri.Application.Crm.Companies.ListCompanyDuplicatePairs;
+using Monfri.Application.Crm.Companies.FindCompanyDuplicates;
+using Monfri.Application.Crm.Contacts.GetContact;
+using Monfri.Application.Crm.Contacts.MergeContacts;
+using Monfri.Application.Crm.Contacts.ListContacts;
+using Monfri.Application.Crm.Contacts.FindContactDuplicates;
+using Monfri.Application.Crm.Contacts.PreviewContactMerge;
+using Monfri.Application.Crm.Contacts.ListContactDuplicatePairs;
+using Monfri.Application.Crm.Contacts.UpdateContact;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Application.Crm.Settings.UpdateWorkspaceSettings;
+using Monfri.Application.Crm.Settings.GetWorkspaceSettings;
+using Monfri.Application.Crm.Search.GlobalSearch;
+using Monfri.Application.Crm.CustomFields.CreateCustomField;
+using Monfri.Application.Crm.Audit.GetRecordHistory;
 
 namespace Monfri.Application.Tests.Crm;
 

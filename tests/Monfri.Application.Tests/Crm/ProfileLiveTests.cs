@@ -14,6 +14,7 @@ using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
 using Monfri.TestSupport.Crm;
+using Monfri.Application.Crm.Contacts.GetContact;
 
 namespace Monfri.Application.Tests.Crm;
 

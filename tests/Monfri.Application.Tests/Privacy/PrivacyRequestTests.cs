@@ -22,6 +22,11 @@ using Monfri.Domain.Privacy;
 using Monfri.Infrastructure.Privacy;
 using Monfri.Infrastructure.Traits;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Contacts.GetContact;
+using Monfri.Application.Crm.Contacts.MergeContacts;
+using Monfri.Application.Crm.Contacts.UpdateContact;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Application.Cdp.Traits.CreateComputedTrait;
 using Npgsql;
 
 namespace Monfri.Application.Tests.Privacy;
@@ -170,7 +175,7 @@ public sealed class PrivacyRequestTests : IAsyncLifetime
         // Quinn signed in on Pia's device: the event is Quinn's (the user ids keep them apart), with Pia's anonymous id on it.
         await _world.SendAsync(CdpWorld.Identify(piaAnonymous, pia, new { firstName = "Pia" }), CdpWorld.Track(piaAnonymous, quinn, "Quinn Checked Out"));
         await _world.ProcessAsync();
-        var source = (await _world.App.SendAs(Admin, new Monfri.Application.Cdp.Sources.CreateSourceCommand(
+        var source = (await _world.App.SendAs(Admin, new Monfri.Application.Cdp.Sources.CreateSource.CreateSourceCommand(
             new Monfri.Application.Cdp.Sources.SourceInput($"Debugged {tag}", SourceKind.Website, [])))).Value;
         var debugger = _world.App.Get<ISourceDebugFeed>();
         var (seen, _) = EventBatchParser.Parse(JsonSerializer.SerializeToUtf8Bytes(new

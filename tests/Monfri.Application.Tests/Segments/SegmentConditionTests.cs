@@ -7,6 +7,16 @@ using Monfri.Application.Crm.Settings;
 using Monfri.Application.Segments;
 using Monfri.Domain.Common;
 using Monfri.Domain.Conditions;
+using Monfri.Application.Crm.Contacts.GetContact;
+using Monfri.Application.Crm.Contacts.UpdateContact;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Application.Crm.Settings.UpdateWorkspaceSettings;
+using Monfri.Application.Crm.Settings.GetWorkspaceSettings;
+using Monfri.Application.Cdp.Profiles.GetProfileTraits;
+using Monfri.Application.Segments.PreviewSegment;
+using Monfri.Application.Segments.GetSegment;
+using Monfri.Application.Segments.ListSegments;
+using Monfri.Application.Segments.CreateSegment;
 using static Monfri.Application.Tests.Segments.SegmentWorld;
 
 namespace Monfri.Application.Tests.Segments;

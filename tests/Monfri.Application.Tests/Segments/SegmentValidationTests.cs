@@ -1,6 +1,8 @@
 using Monfri.Application.Common.Results;
 using Monfri.Application.Segments;
 using Monfri.Domain.Conditions;
+using Monfri.Application.Segments.DeleteSegment;
+using Monfri.Application.Segments.UpdateSegment;
 using static Monfri.Application.Tests.Segments.SegmentWorld;
 
 namespace Monfri.Application.Tests.Segments;

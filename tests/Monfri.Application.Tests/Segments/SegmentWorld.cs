@@ -5,6 +5,8 @@ using Monfri.Application.Common.Results;
 using Monfri.Application.Segments;
 using Monfri.Application.Tests.Cdp;
 using Monfri.Domain.Conditions;
+using Monfri.Application.Segments.ListSegmentMembers;
+using Monfri.Application.Segments.CreateSegment;
 
 namespace Monfri.Application.Tests.Segments;
 

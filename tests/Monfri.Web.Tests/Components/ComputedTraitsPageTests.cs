@@ -9,6 +9,8 @@ using Monfri.Domain.Common;
 using Monfri.TestSupport;
 using Monfri.Web.Features.Settings;
 using Monfri.Web.Security;
+using Monfri.Application.Cdp.Traits.ListComputedTraits;
+using Monfri.Web.Features.Traits;
 using MudBlazor;
 
 namespace Monfri.Web.Tests.Components;

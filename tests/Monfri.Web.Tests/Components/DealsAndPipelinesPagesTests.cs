@@ -11,6 +11,7 @@ using Monfri.TestSupport.Crm;
 using Monfri.Web.Features.Deals;
 using Monfri.Web.Features.Settings;
 using Monfri.Web.Security;
+using Monfri.Web.Features.Pipelines;
 using MudBlazor;
 
 namespace Monfri.Web.Tests.Components;

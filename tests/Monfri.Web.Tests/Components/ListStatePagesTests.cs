@@ -13,6 +13,7 @@ using Monfri.Web.Features.Companies;
 using Monfri.Web.Features.Contacts;
 using Monfri.Web.Features.Deals;
 using Monfri.Web.Security;
+using Monfri.Application.Cdp.Traits.CreateComputedTrait;
 using MudBlazor;
 
 namespace Monfri.Web.Tests.Components;
@@ -71,7 +72,7 @@ public sealed class ListStatePagesTests : SignedInPageContext
             Assert.Equal(["company", "created", "email", "lifecycle", "name", "owner"], reset.FindComponent<ColumnChooser>().Instance.Visible.Order());
             Assert.Equal(SortDirection.Descending, reset.FindComponents<MudTableSortLabel<ContactListItem>>().Single(l => l.Instance.SortLabel == "createdAt").Instance.SortDirection);
         });
-        Assert.Null((await App.SendAs(ann, new Application.Crm.Views.ListStates.GetListStateQuery(Domain.Crm.CrmObjectType.Contact))).Value);
+        Assert.Null((await App.SendAs(ann, new Monfri.Application.Crm.Views.GetListState.GetListStateQuery(Domain.Crm.CrmObjectType.Contact))).Value);
     }
 
     [Fact]
@@ -107,7 +108,7 @@ public sealed class ListStatePagesTests : SignedInPageContext
     {
         for (var i = 0; i < 100; i++)
         {
-            if ((await App.SendAs(user, new Application.Crm.Views.ListStates.GetListStateQuery(list))).Value is { } stored && done(stored))
+            if ((await App.SendAs(user, new Monfri.Application.Crm.Views.GetListState.GetListStateQuery(list))).Value is { } stored && done(stored))
             {
                 return;
             }

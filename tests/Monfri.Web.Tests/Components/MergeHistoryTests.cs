@@ -3,6 +3,8 @@ using Monfri.Application.Cdp.Merges;
 using Monfri.Application.Cdp.Profiles;
 using Monfri.Domain.Common;
 using Monfri.Web.Features.Profiles;
+using Monfri.Application.Cdp.Merges.ListProfileMerges;
+using Monfri.Application.Cdp.Profiles.GetProfile;
 
 namespace Monfri.Web.Tests.Components;
 

@@ -14,9 +14,9 @@ using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Persistence;
 using Monfri.TestSupport;
 using Monfri.TestSupport.Crm;
-using Monfri.Web.Features.Pipeline;
 using Monfri.Web.Live;
 using Monfri.Web.Security;
+using Monfri.Web.Features.Deals;
 using MudBlazor;
 
 namespace Monfri.Web.Tests.Components;

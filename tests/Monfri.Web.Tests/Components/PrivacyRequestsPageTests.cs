@@ -8,8 +8,9 @@ using Monfri.Application.Privacy.CreatePrivacyRequest;
 using Monfri.Domain.Common;
 using Monfri.Domain.Privacy;
 using Monfri.TestSupport;
-using Monfri.Web.Features.Admin;
 using Monfri.Web.Security;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Web.Features.Privacy;
 using MudBlazor;
 
 namespace Monfri.Web.Tests.Components;

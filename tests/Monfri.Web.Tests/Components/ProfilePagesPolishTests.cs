@@ -15,6 +15,8 @@ using Monfri.Web.Features.Contacts;
 using Monfri.Web.Features.Profiles;
 using Monfri.Web.Features.Visitors;
 using Monfri.Web.Security;
+using Monfri.Application.Cdp.Visitors.ListVisitorEvents;
+using Monfri.Application.Cdp.Traits.CreateComputedTrait;
 
 namespace Monfri.Web.Tests.Components;
 

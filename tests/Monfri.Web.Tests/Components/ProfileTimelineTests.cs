@@ -17,6 +17,8 @@ using Monfri.TestSupport;
 using Monfri.TestSupport.Crm;
 using Monfri.Web.Features.Profiles;
 using Monfri.Web.Security;
+using Monfri.Application.Cdp.Sources.CreateSource;
+using Monfri.Application.Cdp.Profiles.GetProfile;
 
 namespace Monfri.Web.Tests.Components;
 

@@ -1,6 +1,6 @@
 using Bunit;
 using Monfri.Domain.Common;
-using Monfri.Web.Features.Admin;
+using Monfri.Web.Features.Users;
 
 namespace Monfri.Web.Tests.Components;
 

@@ -4,6 +4,8 @@ using Monfri.Application.Crm.Contacts;
 using Monfri.Application.Segments;
 using Monfri.Domain.Common;
 using Monfri.Web.Features.Segments;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Application.Segments.ListSegments;
 
 namespace Monfri.Web.Tests.Components;
 

@@ -12,6 +12,8 @@ using Monfri.Infrastructure.Ingestion;
 using Monfri.TestSupport;
 using Monfri.Web.Features.Sources;
 using Monfri.Web.Security;
+using Monfri.Application.Cdp.Sources.ListSources;
+using Monfri.Application.Cdp.Sources.CreateSource;
 using MudBlazor;
 
 namespace Monfri.Web.Tests.Components;

@@ -3,7 +3,6 @@ using Monfri.Application.Common.Results;
 using Monfri.Application.Crm.Activities.LogActivity;
 using Monfri.Application.Crm.Common;
 using Monfri.Application.Crm.Deals;
-using Monfri.Application.Crm.Deals.BoardFilters;
 using Monfri.Application.Crm.Deals.CreateDeal;
 using Monfri.Application.Crm.Deals.DeleteDeal;
 using Monfri.Application.Crm.Deals.GetBoard;
@@ -19,6 +18,11 @@ using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
 using Monfri.TestSupport.Crm;
+using Monfri.Application.Crm.Settings.UpdateWorkspaceSettings;
+using Monfri.Application.Crm.Settings.GetWorkspaceSettings;
+using Monfri.Application.Crm.BulkActions.AssignOwner;
+using Monfri.Application.Crm.Deals.GetBoardFilter;
+using Monfri.Application.Crm.Deals.SaveBoardFilter;
 
 namespace Monfri.Application.Tests.Crm.Deals;
 
@@ -91,7 +95,7 @@ public sealed class BoardTests : IAsyncLifetime
         ResultAssert.Status(ResultStatus.Ok, await _app.SendAs(annPrincipal, new SaveBoardFilterCommand(pipeline.Id, filter)));
         Assert.Equal(filter, (await _app.SendAs(annPrincipal, new GetBoardFilterQuery(pipeline.Id))).Value);
         Assert.True((await _app.SendAs(bob, new GetBoardFilterQuery(pipeline.Id))).Value.IsEmpty);
-        Assert.Empty((await _app.SendAs(annPrincipal, new Application.Crm.Views.ListSavedViewsQuery(CrmObjectType.Deal))).Value);
+        Assert.Empty((await _app.SendAs(annPrincipal, new Application.Crm.Views.ListSavedViews.ListSavedViewsQuery(CrmObjectType.Deal))).Value);
 
         var inverted = await _app.SendAs(bob, new GetBoardQuery(pipeline.Id, new BoardFilter { AmountMin = 10m, AmountMax = 5m }));
         ResultAssert.Status(ResultStatus.Invalid, inverted);

@@ -12,6 +12,12 @@ using Monfri.Domain.Crm;
 using Monfri.Infrastructure.Persistence;
 using Monfri.TestSupport;
 using Monfri.TestSupport.Crm;
+using Monfri.Application.Crm.Companies.GetCompany;
+using Monfri.Application.Crm.Companies.CreateCompany;
+using Monfri.Application.Crm.Contacts.CreateContact;
+using Monfri.Application.Crm.Imports.GetImportJob;
+using Monfri.Application.Crm.Imports.StartImport;
+using Monfri.Application.Crm.Imports.ListImportIssues;
 
 namespace Monfri.Application.Tests.Crm.Deals;
 

@@ -1,9 +1,12 @@
 using Monfri.Application.Common.Results;
 using Monfri.Application.Crm.Views;
-using Monfri.Application.Crm.Views.ListStates;
 using Monfri.Domain.Common;
 using Monfri.Domain.Crm;
 using Monfri.TestSupport;
+using Monfri.Application.Crm.Views.ListSavedViews;
+using Monfri.Application.Crm.Views.GetListState;
+using Monfri.Application.Crm.Views.SaveListState;
+using Monfri.Application.Crm.Views.ResetListState;
 
 namespace Monfri.Application.Tests.Crm.Views;
 
