@@ -5,6 +5,8 @@ using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Application.Conditions;
+using Monfri.Application.Conditions.Text;
+using Monfri.Domain.Conditions;
 using Monfri.Domain.Segments;
 
 namespace Monfri.Application.Segments;
@@ -25,7 +27,9 @@ public sealed class SegmentInputValidator : AbstractValidator<SegmentInput>
             .MaximumLength(Segment.MaxNameLength).WithMessage($"A segment's name has at most {Segment.MaxNameLength} characters.");
         RuleFor(s => s.Description).MaximumLength(Segment.MaxDescriptionLength)
             .WithMessage($"A description has at most {Segment.MaxDescriptionLength} characters.");
-        RuleFor(s => s.Definition).NotNull().WithMessage("A segment needs a definition.");
+        RuleFor(s => s.Definition).NotNull().When(s => string.IsNullOrWhiteSpace(s.Text))
+            .WithMessage("A segment needs a definition: as JSON (definition) or as text (text).");
+        RuleFor(s => s.Text).MaximumLength(ConditionText.MaxLength).WithMessage($"A definition's text has at most {ConditionText.MaxLength:N0} characters.");
     }
 }
 
@@ -46,12 +50,13 @@ public sealed class CreateSegmentHandler(IMonfriDbFactory dbFactory, IConditionC
     {
         var input = command.Segment;
         var catalog = await catalogs.LoadAsync(cancellationToken);
-        if (await SegmentChecks.ProblemsAsync(dbFactory, catalog, input, null, cancellationToken) is { Count: > 0 } problems)
+        var (definition, problems) = await SegmentChecks.ProblemsAsync(dbFactory, catalog, input, null, cancellationToken);
+        if (problems.Count > 0)
         {
             return Result<SegmentDto>.Invalid([.. problems]);
         }
 
-        var segment = Segment.Create(input.Name, input.Description, input.Definition, currentUser.Id, clock.GetUtcNow());
+        var segment = Segment.Create(input.Name, input.Description, definition!, currentUser.Id, clock.GetUtcNow());
         await using (var db = await dbFactory.CreateAsync(cancellationToken))
         {
             db.Segments.Add(segment);
@@ -60,7 +65,7 @@ public sealed class CreateSegmentHandler(IMonfriDbFactory dbFactory, IConditionC
 
         // Evaluated before the answer, so the list the user returns to shows the count; later changes are incremental.
         await engine.EvaluateAsync(segment.Id, "defined", cancellationToken);
-        return await SegmentChecks.ReadAsync(dbFactory, segment.Id, cancellationToken);
+        return await SegmentChecks.ReadAsync(dbFactory, catalogs, segment.Id, cancellationToken);
     }
 }
 
@@ -80,13 +85,14 @@ public sealed class UpdateSegmentHandler(IMonfriDbFactory dbFactory, IConditionC
             }
 
             var catalog = await catalogs.LoadAsync(cancellationToken);
-            if (await SegmentChecks.ProblemsAsync(dbFactory, catalog, input, segment.Id, cancellationToken) is { Count: > 0 } problems)
+            var (definition, problems) = await SegmentChecks.ProblemsAsync(dbFactory, catalog, input, segment.Id, cancellationToken);
+            if (problems.Count > 0)
             {
                 return Result<SegmentDto>.Invalid([.. problems]);
             }
 
             var before = segment.Definition;
-            segment.Update(input.Name, input.Description, input.Definition, clock.GetUtcNow());
+            segment.Update(input.Name, input.Description, definition!, clock.GetUtcNow());
             redefined = before != segment.Definition;
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -96,16 +102,22 @@ public sealed class UpdateSegmentHandler(IMonfriDbFactory dbFactory, IConditionC
             await engine.EvaluateAsync(command.Id, "redefined", cancellationToken);
         }
 
-        return await SegmentChecks.ReadAsync(dbFactory, command.Id, cancellationToken);
+        return await SegmentChecks.ReadAsync(dbFactory, catalogs, command.Id, cancellationToken);
     }
 }
 
 internal static class SegmentChecks
 {
-    public static async Task<List<ResultError>> ProblemsAsync(
+    /// <summary>The definition the input means (its JSON, or its text read) and every problem with it and the name.</summary>
+    public static async Task<(Condition? Definition, List<ResultError> Problems)> ProblemsAsync(
         IMonfriDbFactory dbFactory, ConditionCatalog catalog, SegmentInput input, Guid? self, CancellationToken cancellationToken)
     {
-        var problems = ConditionValidator.Validate(input.Definition, catalog, self).ToList();
+        var (definition, problems) = Definition(input, catalog);
+        if (definition is not null)
+        {
+            problems.AddRange(ConditionValidator.Validate(definition, catalog, self));
+        }
+
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var name = input.Name.Trim();
         if (await db.Segments.AnyAsync(s => s.Id != self && s.Name.ToLower() == name.ToLower(), cancellationToken))
@@ -113,13 +125,40 @@ internal static class SegmentChecks
             problems.Insert(0, new ResultError($"A segment named '{name}' already exists.", "name"));
         }
 
-        return problems;
+        return (definition, problems);
     }
 
-    public static async Task<Result<SegmentDto>> ReadAsync(IMonfriDbFactory dbFactory, Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The JSON definition, or the text read into one; when both are sent they must say the same, so a client that
+    /// changed one and sent back the other unchanged is told rather than guessed at.
+    /// </summary>
+    private static (Condition? Definition, List<ResultError> Problems) Definition(SegmentInput input, ConditionCatalog catalog)
+    {
+        if (string.IsNullOrWhiteSpace(input.Text))
+        {
+            return (input.Definition, []);
+        }
+
+        var read = ConditionText.Parse(input.Text, catalog);
+        if (!read.IsSuccess)
+        {
+            return (null, [new ResultError($"Text: {read.Error!.Message}", "text")]);
+        }
+
+        if (input.Definition is not null && ConditionJson.Serialize(input.Definition) != ConditionJson.Serialize(read.Condition!))
+        {
+            return (null, [new ResultError(
+                $"The definition and the text say different things (the definition reads as: {ConditionText.Print(input.Definition, catalog)}); send one of them.",
+                "text")]);
+        }
+
+        return (read.Condition, []);
+    }
+
+    public static async Task<Result<SegmentDto>> ReadAsync(IMonfriDbFactory dbFactory, IConditionCatalogSource catalogs, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var segment = await db.Segments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-        return segment is null ? Result<SegmentDto>.NotFound("No such segment.") : SegmentDto.From(segment);
+        return segment is null ? Result<SegmentDto>.NotFound("No such segment.") : SegmentDto.From(segment, await catalogs.LoadAsync(cancellationToken));
     }
 }

@@ -15,27 +15,29 @@ namespace Monfri.Application.Segments;
 [RequiresPermission(Permission.ViewSegments)]
 public sealed record ListSegmentsQuery : IQuery<Result<IReadOnlyList<SegmentDto>>>;
 
-public sealed class ListSegmentsHandler(IMonfriDbFactory dbFactory, ISegmentEngine engine, CrmAccess access)
+public sealed class ListSegmentsHandler(IMonfriDbFactory dbFactory, ISegmentEngine engine, CrmAccess access, IConditionCatalogSource catalogs)
     : IQueryHandler<ListSegmentsQuery, Result<IReadOnlyList<SegmentDto>>>
 {
     public async ValueTask<Result<IReadOnlyList<SegmentDto>>> Handle(ListSegmentsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var segments = await db.Segments.AsNoTracking().OrderBy(s => s.Name).ToListAsync(cancellationToken);
+        var catalog = await catalogs.LoadAsync(cancellationToken);
         if (await access.OwnRecordsOnlyAsync(db, cancellationToken))
         {
             var own = await engine.OwnedMemberCountsAsync(access.UserId!.Value, cancellationToken);
-            return segments.Select(s => SegmentDto.From(s, own.GetValueOrDefault(s.Id))).ToList();
+            return segments.Select(s => SegmentDto.From(s, catalog, own.GetValueOrDefault(s.Id))).ToList();
         }
 
-        return segments.Select(s => SegmentDto.From(s)).ToList();
+        return segments.Select(s => SegmentDto.From(s, catalog)).ToList();
     }
 }
 
 [RequiresPermission(Permission.ViewSegments)]
 public sealed record GetSegmentQuery(Guid Id) : IQuery<Result<SegmentDto>>;
 
-public sealed class GetSegmentHandler(IMonfriDbFactory dbFactory, ISegmentEngine engine, CrmAccess access) : IQueryHandler<GetSegmentQuery, Result<SegmentDto>>
+public sealed class GetSegmentHandler(IMonfriDbFactory dbFactory, ISegmentEngine engine, CrmAccess access, IConditionCatalogSource catalogs)
+    : IQueryHandler<GetSegmentQuery, Result<SegmentDto>>
 {
     public async ValueTask<Result<SegmentDto>> Handle(GetSegmentQuery query, CancellationToken cancellationToken)
     {
@@ -46,9 +48,10 @@ public sealed class GetSegmentHandler(IMonfriDbFactory dbFactory, ISegmentEngine
             return Result<SegmentDto>.NotFound("No such segment.");
         }
 
+        var catalog = await catalogs.LoadAsync(cancellationToken);
         return await access.OwnRecordsOnlyAsync(db, cancellationToken)
-            ? SegmentDto.From(segment, (await engine.OwnedMemberCountsAsync(access.UserId!.Value, cancellationToken)).GetValueOrDefault(segment.Id))
-            : SegmentDto.From(segment);
+            ? SegmentDto.From(segment, catalog, (await engine.OwnedMemberCountsAsync(access.UserId!.Value, cancellationToken)).GetValueOrDefault(segment.Id))
+            : SegmentDto.From(segment, catalog);
     }
 }
 
@@ -127,4 +130,19 @@ public sealed class GetConditionCatalogHandler(IConditionCatalogSource catalogs)
 {
     public async ValueTask<Result<ConditionCatalog>> Handle(GetConditionCatalogQuery query, CancellationToken cancellationToken) =>
         await catalogs.LoadAsync(cancellationToken);
+}
+
+/// <summary>The properties seen on the latest events of a name, with their types: the builder's property picker.</summary>
+[RequiresPermission(Permission.ManageSegments)]
+public sealed record GetEventPropertiesQuery(string Event) : IQuery<Result<IReadOnlyList<CatalogProperty>>>;
+
+public sealed class GetEventPropertiesValidator : AbstractValidator<GetEventPropertiesQuery>
+{
+    public GetEventPropertiesValidator() => RuleFor(q => q.Event).NotEmpty().MaximumLength(200).WithMessage("Name an event (at most 200 characters).");
+}
+
+public sealed class GetEventPropertiesHandler(IConditionCatalogSource catalogs) : IQueryHandler<GetEventPropertiesQuery, Result<IReadOnlyList<CatalogProperty>>>
+{
+    public async ValueTask<Result<IReadOnlyList<CatalogProperty>>> Handle(GetEventPropertiesQuery query, CancellationToken cancellationToken) =>
+        Result<IReadOnlyList<CatalogProperty>>.Success(await catalogs.PropertiesAsync(query.Event, cancellationToken));
 }
