@@ -42,10 +42,16 @@ public sealed record ConditionCatalog(
     IReadOnlyDictionary<Guid, CatalogPipeline> Pipelines,
     IReadOnlyDictionary<Guid, CatalogSegment> Segments);
 
+/// <summary>A property seen on an event, with the type most of its values had (<see cref="FieldValueType.Any"/> for objects and lists).</summary>
+public sealed record CatalogProperty(string Key, FieldValueType Type);
+
 /// <summary>Reads the <see cref="ConditionCatalog"/> (Infrastructure: a handful of small indexed reads).</summary>
 public interface IConditionCatalogSource
 {
     Task<ConditionCatalog> LoadAsync(CancellationToken cancellationToken);
+
+    /// <summary>The properties the latest events of this name carried (top level and one level into objects), most common first.</summary>
+    Task<IReadOnlyList<CatalogProperty>> PropertiesAsync(string eventName, CancellationToken cancellationToken);
 }
 
 /// <summary>The fields every workspace has, before custom fields, identify traits and computed traits.</summary>

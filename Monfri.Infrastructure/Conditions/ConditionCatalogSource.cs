@@ -14,6 +14,8 @@ namespace Monfri.Infrastructure.Conditions;
 public sealed class ConditionCatalogSource(NpgsqlDataSource dataSource) : IConditionCatalogSource
 {
     private const int MaxEventNames = 5000;
+    private const int PropertySample = 500;
+    private const int MaxProperties = 200;
 
     public async Task<ConditionCatalog> LoadAsync(CancellationToken cancellationToken)
     {
@@ -104,6 +106,42 @@ public sealed class ConditionCatalogSource(NpgsqlDataSource dataSource) : ICondi
             events,
             pipelines.ToDictionary(p => p.Key, p => new CatalogPipeline(p.Key, p.Value.Name, p.Value.Stages)),
             segments);
+    }
+
+    /// <summary>Properties are not registered anywhere, so they are read from a sample: the latest events of the name (the event-name index), not a pass over all of them.</summary>
+    public async Task<IReadOnlyList<CatalogProperty>> PropertiesAsync(string eventName, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $$"""
+            WITH recent AS (
+                SELECT properties FROM cdp_events WHERE event = @event ORDER BY "timestamp" DESC LIMIT {{PropertySample}}
+            ), top AS (
+                SELECT k.key, k.value FROM recent r CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(r.properties) = 'object' THEN r.properties ELSE '{}' END) k
+            ), keys AS (
+                SELECT key, jsonb_typeof(value) AS type FROM top
+                UNION ALL
+                SELECT t.key || '.' || n.key, jsonb_typeof(n.value) FROM top t CROSS JOIN LATERAL jsonb_each(t.value) n WHERE jsonb_typeof(t.value) = 'object'
+            )
+            SELECT key, mode() WITHIN GROUP (ORDER BY type) FROM keys GROUP BY key ORDER BY count(*) DESC, key LIMIT {{MaxProperties}}
+            """,
+            connection);
+        command.Parameters.AddWithValue("event", eventName);
+        var properties = new List<CatalogProperty>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var type = reader.GetString(1) switch
+            {
+                "string" => FieldValueType.Text,
+                "number" => FieldValueType.Number,
+                "boolean" => FieldValueType.Boolean,
+                _ => FieldValueType.Any,
+            };
+            properties.Add(new CatalogProperty(reader.GetString(0), type));
+        }
+
+        return properties;
     }
 
     private static FieldValueType TypeOf(CustomFieldType type) => type switch

@@ -27,12 +27,13 @@ public sealed class CreateSegmentHandler(IMonfriDbFactory dbFactory, IConditionC
     {
         var input = command.Segment;
         var catalog = await catalogs.LoadAsync(cancellationToken);
-        if (await SegmentChecks.ProblemsAsync(dbFactory, catalog, input, null, cancellationToken) is { Count: > 0 } problems)
+        var (definition, problems) = await SegmentChecks.ProblemsAsync(dbFactory, catalog, input, null, cancellationToken);
+        if (problems.Count > 0)
         {
             return Result<SegmentDto>.Invalid([.. problems]);
         }
 
-        var segment = Segment.Create(input.Name, input.Description, input.Definition, currentUser.Id, clock.GetUtcNow());
+        var segment = Segment.Create(input.Name, input.Description, definition!, currentUser.Id, clock.GetUtcNow());
         await using (var db = await dbFactory.CreateAsync(cancellationToken))
         {
             db.Segments.Add(segment);
@@ -41,6 +42,6 @@ public sealed class CreateSegmentHandler(IMonfriDbFactory dbFactory, IConditionC
 
         // Evaluated before the answer, so the list the user returns to shows the count; later changes are incremental.
         await engine.EvaluateAsync(segment.Id, "defined", cancellationToken);
-        return await SegmentChecks.ReadAsync(dbFactory, segment.Id, cancellationToken);
+        return await SegmentChecks.ReadAsync(dbFactory, catalogs, segment.Id, cancellationToken);
     }
 }

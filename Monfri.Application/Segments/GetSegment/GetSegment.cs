@@ -14,7 +14,8 @@ namespace Monfri.Application.Segments.GetSegment;
 [RequiresPermission(Permission.ViewSegments)]
 public sealed record GetSegmentQuery(Guid Id) : IQuery<Result<SegmentDto>>;
 
-public sealed class GetSegmentHandler(IMonfriDbFactory dbFactory, ISegmentEngine engine, CrmAccess access) : IQueryHandler<GetSegmentQuery, Result<SegmentDto>>
+public sealed class GetSegmentHandler(IMonfriDbFactory dbFactory, ISegmentEngine engine, CrmAccess access, IConditionCatalogSource catalogs)
+    : IQueryHandler<GetSegmentQuery, Result<SegmentDto>>
 {
     public async ValueTask<Result<SegmentDto>> Handle(GetSegmentQuery query, CancellationToken cancellationToken)
     {
@@ -25,8 +26,9 @@ public sealed class GetSegmentHandler(IMonfriDbFactory dbFactory, ISegmentEngine
             return Result<SegmentDto>.NotFound("No such segment.");
         }
 
+        var catalog = await catalogs.LoadAsync(cancellationToken);
         return await access.OwnRecordsOnlyAsync(db, cancellationToken)
-            ? SegmentDto.From(segment, (await engine.OwnedMemberCountsAsync(access.UserId!.Value, cancellationToken)).GetValueOrDefault(segment.Id))
-            : SegmentDto.From(segment);
+            ? SegmentDto.From(segment, catalog, (await engine.OwnedMemberCountsAsync(access.UserId!.Value, cancellationToken)).GetValueOrDefault(segment.Id))
+            : SegmentDto.From(segment, catalog);
     }
 }

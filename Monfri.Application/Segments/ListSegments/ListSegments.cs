@@ -15,19 +15,20 @@ namespace Monfri.Application.Segments.ListSegments;
 [RequiresPermission(Permission.ViewSegments)]
 public sealed record ListSegmentsQuery : IQuery<Result<IReadOnlyList<SegmentDto>>>;
 
-public sealed class ListSegmentsHandler(IMonfriDbFactory dbFactory, ISegmentEngine engine, CrmAccess access)
+public sealed class ListSegmentsHandler(IMonfriDbFactory dbFactory, ISegmentEngine engine, CrmAccess access, IConditionCatalogSource catalogs)
     : IQueryHandler<ListSegmentsQuery, Result<IReadOnlyList<SegmentDto>>>
 {
     public async ValueTask<Result<IReadOnlyList<SegmentDto>>> Handle(ListSegmentsQuery query, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateAsync(cancellationToken);
         var segments = await db.Segments.AsNoTracking().OrderBy(s => s.Name).ToListAsync(cancellationToken);
+        var catalog = await catalogs.LoadAsync(cancellationToken);
         if (await access.OwnRecordsOnlyAsync(db, cancellationToken))
         {
             var own = await engine.OwnedMemberCountsAsync(access.UserId!.Value, cancellationToken);
-            return segments.Select(s => SegmentDto.From(s, own.GetValueOrDefault(s.Id))).ToList();
+            return segments.Select(s => SegmentDto.From(s, catalog, own.GetValueOrDefault(s.Id))).ToList();
         }
 
-        return segments.Select(s => SegmentDto.From(s)).ToList();
+        return segments.Select(s => SegmentDto.From(s, catalog)).ToList();
     }
 }

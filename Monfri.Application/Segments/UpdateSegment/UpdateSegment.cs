@@ -34,13 +34,14 @@ public sealed class UpdateSegmentHandler(IMonfriDbFactory dbFactory, IConditionC
             }
 
             var catalog = await catalogs.LoadAsync(cancellationToken);
-            if (await SegmentChecks.ProblemsAsync(dbFactory, catalog, input, segment.Id, cancellationToken) is { Count: > 0 } problems)
+            var (definition, problems) = await SegmentChecks.ProblemsAsync(dbFactory, catalog, input, segment.Id, cancellationToken);
+            if (problems.Count > 0)
             {
                 return Result<SegmentDto>.Invalid([.. problems]);
             }
 
             var before = segment.Definition;
-            segment.Update(input.Name, input.Description, input.Definition, clock.GetUtcNow());
+            segment.Update(input.Name, input.Description, definition!, clock.GetUtcNow());
             redefined = before != segment.Definition;
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -50,6 +51,6 @@ public sealed class UpdateSegmentHandler(IMonfriDbFactory dbFactory, IConditionC
             await engine.EvaluateAsync(command.Id, "redefined", cancellationToken);
         }
 
-        return await SegmentChecks.ReadAsync(dbFactory, command.Id, cancellationToken);
+        return await SegmentChecks.ReadAsync(dbFactory, catalogs, command.Id, cancellationToken);
     }
 }

@@ -89,4 +89,46 @@ public sealed class SegmentApiTests(MonfriWebFactory factory) : IClassFixture<Mo
         Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"/api/v1/segments/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Admin.GetAsync($"/api/v1/segments/{id}")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_segment_written_as_text_is_returned_in_both_forms_and_bad_text_is_refused_with_its_position()
+    {
+        var tag = $"t{Guid.NewGuid():N}"[..12];
+        foreach (var stage in new[] { "lead", "customer" })
+        {
+            (await Admin.PostAsJsonAsync("/api/v1/contacts", new { firstName = stage, lifecycleStage = stage, tags = new[] { tag } })).EnsureSuccessStatusCode();
+        }
+
+        var name = $"Text {tag}";
+        var created = await Admin.PostAsJsonAsync("/api/v1/segments", new { name, text = $"tags contains '{tag}' AND lifecycle_stage = \"lead\"" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var segment = await created.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options);
+        var id = segment.GetProperty("id").GetGuid();
+        Assert.Equal(1, segment.GetProperty("memberCount").GetInt32());
+        Assert.Equal($"tags contains \"{tag}\" and lifecycle_stage = \"lead\"", segment.GetProperty("text").GetString());
+        Assert.Equal("lead", segment.GetProperty("definition").GetProperty("conditions")[1].GetProperty("value").GetString());
+
+        // Read, changed as text, sent back with the old JSON beside it: the two disagree, so it is refused.
+        var both = await Admin.PutAsJsonAsync($"/api/v1/segments/{id}", new { name, definition = segment.GetProperty("definition"), text = $"tags contains \"{tag}\"" });
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+        Assert.StartsWith("The definition and the text say different things", (await both.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors").GetProperty("text")[0].GetString(), StringComparison.Ordinal);
+
+        var updated = await Admin.PutAsJsonAsync($"/api/v1/segments/{id}", new { name, text = $"tags contains \"{tag}\"" });
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var listed = (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/segments", ApiJson.Options)).EnumerateArray().Single(s => s.GetProperty("id").GetGuid() == id);
+        Assert.Equal(2, listed.GetProperty("memberCount").GetInt32());
+        Assert.Equal($"tags contains \"{tag}\"", listed.GetProperty("text").GetString());
+
+        var bad = await Admin.PostAsJsonAsync("/api/v1/segments", new { name = "Bad text", text = "performed(\"Page Viewed\", count >= lots)" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(
+            "Text: Expected a number after >=, found lots at column 35.",
+            (await bad.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors").GetProperty("text")[0].GetString());
+
+        var wrongType = await Admin.PostAsJsonAsync("/api/v1/segments", new { name = "Bad type", text = "identified and total_events > 'abc'" });
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        Assert.Equal(
+            "Condition 2 (total_events gt \"abc\"): \"abc\" is not a number.",
+            (await wrongType.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors").GetProperty("definition")[0].GetString());
+    }
 }
