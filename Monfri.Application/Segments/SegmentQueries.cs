@@ -52,9 +52,13 @@ public sealed class GetSegmentHandler(IMonfriDbFactory dbFactory, ISegmentEngine
     }
 }
 
-/// <summary>A segment's members, most recent entry first, a page at a time; a rep limited to own records sees their own.</summary>
+/// <summary>
+/// A segment's members a page at a time, most recent entry first unless <c>SortBy</c> names one of
+/// <see cref="SegmentMemberSorts"/>; a rep limited to own records sees their own.
+/// </summary>
 [RequiresPermission(Permission.ViewSegments)]
-public sealed record ListSegmentMembersQuery(Guid Id, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<SegmentPersonDto>>>;
+public sealed record ListSegmentMembersQuery(Guid Id, int PageIndex = 0, int PageSize = 50, string? SortBy = null, SortDirection Direction = SortDirection.Descending)
+    : IQuery<Result<Page<SegmentPersonDto>>>;
 
 public sealed class ListSegmentMembersValidator : AbstractValidator<ListSegmentMembersQuery>
 {
@@ -62,6 +66,37 @@ public sealed class ListSegmentMembersValidator : AbstractValidator<ListSegmentM
     {
         RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0).WithMessage("The page index starts at 0.");
         RuleFor(q => q.PageSize).InclusiveBetween(1, 500).WithMessage("A page holds 1 to 500 members.");
+        RuleFor(q => q.SortBy).Must(s => s is null || SegmentMemberSorts.All.Contains(s))
+            .WithMessage($"Sort by one of: {string.Join(", ", SegmentMemberSorts.All)}.");
+    }
+}
+
+/// <summary>Every member of a segment in the list's order (the CSV export); a rep limited to own records gets their own.</summary>
+[RequiresPermission(Permission.ViewSegments)]
+public sealed record ExportSegmentMembersQuery(Guid Id, string? SortBy = null, SortDirection Direction = SortDirection.Descending)
+    : IQuery<Result<IAsyncEnumerable<SegmentPersonDto>>>;
+
+public sealed class ExportSegmentMembersValidator : AbstractValidator<ExportSegmentMembersQuery>
+{
+    public ExportSegmentMembersValidator() =>
+        RuleFor(q => q.SortBy).Must(s => s is null || SegmentMemberSorts.All.Contains(s))
+            .WithMessage($"Sort by one of: {string.Join(", ", SegmentMemberSorts.All)}.");
+}
+
+public sealed class ExportSegmentMembersHandler(IMonfriDbFactory dbFactory, ISegmentEngine engine, CrmAccess access)
+    : IQueryHandler<ExportSegmentMembersQuery, Result<IAsyncEnumerable<SegmentPersonDto>>>
+{
+    public async ValueTask<Result<IAsyncEnumerable<SegmentPersonDto>>> Handle(ExportSegmentMembersQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateAsync(cancellationToken);
+        if (!await db.Segments.AnyAsync(s => s.Id == query.Id, cancellationToken))
+        {
+            return Result<IAsyncEnumerable<SegmentPersonDto>>.NotFound("No such segment.");
+        }
+
+        var ownerOnly = await access.OwnRecordsOnlyAsync(db, cancellationToken) ? access.UserId : null;
+        return Result<IAsyncEnumerable<SegmentPersonDto>>.Success(
+            engine.AllMembersAsync(query.Id, ownerOnly, query.SortBy, query.Direction == SortDirection.Descending, CancellationToken.None));
     }
 }
 
@@ -77,7 +112,8 @@ public sealed class ListSegmentMembersHandler(IMonfriDbFactory dbFactory, ISegme
         }
 
         var ownerOnly = await access.OwnRecordsOnlyAsync(db, cancellationToken) ? access.UserId : null;
-        var (items, total) = await engine.MembersAsync(query.Id, ownerOnly, query.PageIndex, query.PageSize, cancellationToken);
+        var (items, total) = await engine.MembersAsync(
+            query.Id, ownerOnly, query.PageIndex, query.PageSize, query.SortBy, query.Direction == SortDirection.Descending, cancellationToken);
         return new Page<SegmentPersonDto>(items, query.PageIndex, query.PageSize, total);
     }
 }
