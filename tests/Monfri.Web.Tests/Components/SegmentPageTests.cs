@@ -20,7 +20,7 @@ public sealed class SegmentPageTests : SignedInPageContext
 
         SignIn(manager);
         var page = Render<SegmentPage>(p => p.Add(x => x.Id, list.Id));
-        page.WaitForAssertion(() => Assert.Equal("0 members", page.Find("[data-testid=member-count]").TextContent.Trim()), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => Assert.Equal("0 members", page.Find("[data-testid=member-count]").TextContent.Trim()), TimeSpan.FromSeconds(30));
         Assert.Empty(page.FindAll("[data-testid=edit-segment]"));
 
         // Added from elsewhere (the contacts list, the API): the open page hears it.
@@ -30,7 +30,7 @@ public sealed class SegmentPageTests : SignedInPageContext
             Assert.Equal("1 members", page.Find("[data-testid=member-count]").TextContent.Trim());
             Assert.Contains("+1 entered today", page.Find("[data-testid=entered-today]").TextContent, StringComparison.Ordinal);
             Assert.Contains("Ada Listed", page.Find("[data-testid=members]").TextContent, StringComparison.Ordinal);
-        }, TimeSpan.FromSeconds(10));
+        }, TimeSpan.FromSeconds(30));
 
         await page.InvokeAsync(() => page.FindAll("[data-testid=members] tbody input[type=checkbox]").First().Change(true));
         await page.InvokeAsync(() => page.Find("[data-testid=remove-from-list]").Click());
@@ -38,7 +38,7 @@ public sealed class SegmentPageTests : SignedInPageContext
         {
             Assert.Equal("0 members", page.Find("[data-testid=member-count]").TextContent.Trim());
             Assert.Contains("1 left today", page.Find("[data-testid=left-today]").TextContent, StringComparison.Ordinal);
-        }, TimeSpan.FromSeconds(10));
+        }, TimeSpan.FromSeconds(30));
         Assert.Empty((await App.SendAs(manager, new ListSegmentMembersQuery(list.Id))).Value.Items);
     }
 
@@ -61,7 +61,7 @@ public sealed class SegmentPageTests : SignedInPageContext
         {
             Assert.Equal("1 members", page.Find("[data-testid=member-count]").TextContent.Trim());
             Assert.Contains("Hers", page.Find("[data-testid=members]").TextContent, StringComparison.Ordinal);
-        }, TimeSpan.FromSeconds(10));
+        }, TimeSpan.FromSeconds(30));
         Assert.DoesNotContain("Theirs", page.Find("[data-testid=members]").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=edit-segment]"));
         Assert.Empty(page.FindAll("[data-testid=size-history]"));
