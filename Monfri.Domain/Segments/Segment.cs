@@ -3,6 +3,16 @@ using Monfri.Domain.Conditions;
 
 namespace Monfri.Domain.Segments;
 
+/// <summary>How a segment's members are chosen.</summary>
+public enum SegmentKind
+{
+    /// <summary>By its condition, kept current by the segment engine.</summary>
+    Conditions,
+
+    /// <summary>By hand: people added and removed one by one, from a list selection, a CSV or the API. No condition.</summary>
+    Static,
+}
+
 /// <summary>
 /// A named condition over people whose members are materialised (<see cref="SegmentMember"/>) and kept current:
 /// evaluated in full when saved, then per person as their data changes, and on a schedule for relative windows.
@@ -19,6 +29,7 @@ public sealed class Segment : Entity
     public Guid Id { get; private set; }
     public string Name { get; private set; } = "";
     public string? Description { get; private set; }
+    public SegmentKind Kind { get; private set; }
 
     /// <summary>The condition tree as JSON (<see cref="ConditionJson"/>); validated before it is set.</summary>
     public string Definition { get; private set; } = "";
@@ -40,6 +51,17 @@ public sealed class Segment : Entity
     {
         var segment = new Segment { Id = Guid.CreateVersion7(now), CreatedBy = createdBy, CreatedAt = now };
         segment.Update(name, description, definition, now);
+        return segment;
+    }
+
+    /// <summary>
+    /// A static list: its stored definition is an empty group, which nothing evaluates (the engine skips static lists),
+    /// so a segment built on it ("member of list X") reads its hand-picked members.
+    /// </summary>
+    public static Segment CreateStatic(string name, string? description, Guid? createdBy, DateTimeOffset now)
+    {
+        var segment = new Segment { Id = Guid.CreateVersion7(now), Kind = SegmentKind.Static, CreatedBy = createdBy, CreatedAt = now };
+        segment.Update(name, description, new GroupCondition(GroupOperator.And, []), now);
         return segment;
     }
 

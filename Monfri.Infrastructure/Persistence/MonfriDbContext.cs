@@ -44,6 +44,7 @@ public sealed class MonfriDbContext(DbContextOptions<MonfriDbContext> options)
     public DbSet<ProfileIdentifyTraits> IdentifyTraits => Set<ProfileIdentifyTraits>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<SegmentMember> SegmentMembers => Set<SegmentMember>();
 
     /// <summary>Who the changes saved through this context are made by (audit log); set per operation.</summary>
     public Guid? ActorId { get; set; }

@@ -11,8 +11,10 @@ namespace Monfri.Infrastructure.Segments;
 /// edited (fields, owner, tags, company, lifecycle stage), people linked to or unlinked from a deal, the contacts of
 /// a deal that changed (stage, status, amount) and the people of a company that changed.
 /// <para>
-/// This is today's hook: domain events dispatched after commit are being built separately and are where this
-/// belongs once they land (DESIGN.md §8). The queue row is written after the save — inside the caller's transaction
+/// Why a save interceptor and not <c>IDomainEventHandler</c>s (decision 014): it sees every tracked change of a
+/// person, deal, deal link or company, including those that raise no event by design — <c>Person.Apply</c> in merges
+/// and imports, deal links changed on their own, Infrastructure's own contexts whose events are dropped — so one
+/// change-tracker pass replaces a handler per event and a list of exceptions that would drift. The queue row is written after the save — inside the caller's transaction
 /// when there is one, else just after the commit — so the worker never evaluates a person before their change is
 /// visible. A crash between the commit and this insert loses the mark; the hourly pass and the person's next change
 /// put them right.

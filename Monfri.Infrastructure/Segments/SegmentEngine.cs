@@ -1,9 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Monfri.Application.Common.Live;
+using Monfri.Application.Common.Events;
 using Monfri.Application.Conditions;
 using Monfri.Application.Segments;
 using Monfri.Domain.Conditions;
+using Monfri.Domain.Segments;
 using Monfri.Infrastructure.Conditions;
 using Npgsql;
 
@@ -15,12 +17,12 @@ namespace Monfri.Infrastructure.Segments;
 /// (deleted, recorded as left), plus those who match and are not members (inserted, recorded as entered), and the
 /// member count moved by the difference — so counts, members and history can never disagree.
 /// Every statement runs under a statement timeout: a slow definition is still correct, but cannot hang the database.
-/// Live updates go out after commit on <c>segment:{id}</c>.
+/// Who entered and left is announced after commit as <see cref="SegmentMembershipChanged"/> (live screens, automations).
 /// </summary>
 public sealed class SegmentEngine(
     NpgsqlDataSource dataSource,
     IConditionCatalogSource catalogs,
-    ILiveFeed live,
+    IServiceScopeFactory scopes,
     TimeProvider clock,
     IOptions<SegmentOptions> options,
     ILogger<SegmentEngine> logger) : ISegmentEngine
@@ -69,8 +71,8 @@ public sealed class SegmentEngine(
         await TimeoutAsync(connection, tx, _options.EvaluationTimeout, cancellationToken);
         var change = await ApplyAsync(connection, tx, segmentId, definition, catalog, null, reason, HasDependents(segmentId, catalog), full: true, cancellationToken);
         await tx.CommitAsync(cancellationToken);
-        await PublishAsync([change], cancellationToken);
-        return change;
+        await PublishAsync([change]);
+        return Summary(change);
     }
 
     public async Task<int> ProcessChangedPeopleAsync(int batchSize, CancellationToken cancellationToken)
@@ -104,14 +106,14 @@ public sealed class SegmentEngine(
         await TimeoutAsync(connection, tx, _options.EvaluationTimeout, cancellationToken);
         var definitions = await DefinitionsAsync(connection, tx, cancellationToken);
         var persons = people.Order().ToArray();
-        var changes = new List<MembershipChange>();
+        var changes = await StaticListsOfGoneAsync(connection, tx, persons, catalog, cancellationToken);
         // Segments that others include go first, so those see this batch's membership of them.
         foreach (var id in DependencyOrder(catalog))
         {
             if (definitions.TryGetValue(id, out var definition))
             {
                 var change = await ApplyAsync(connection, tx, id, definition, catalog, persons, "data changed", dependents: false, full: false, cancellationToken);
-                if (change.Entered + change.Left > 0)
+                if (change.Entered.Count + change.Left.Count > 0)
                 {
                     changes.Add(change);
                 }
@@ -128,8 +130,129 @@ public sealed class SegmentEngine(
         }
 
         await tx.CommitAsync(cancellationToken);
-        await PublishAsync(changes, cancellationToken);
+        await PublishAsync(changes);
         return people.Count;
+    }
+
+    public Task<MembershipChange> AddMembersAsync(Guid segmentId, IReadOnlyCollection<Guid> people, string reason, CancellationToken cancellationToken) =>
+        ChangeByHandAsync(segmentId, people, reason,
+            """
+            WITH came AS (
+                INSERT INTO segment_members (segment_id, person_id, entered_at)
+                SELECT @segment, p.id, @now FROM people p WHERE p.id = ANY(@persons) ORDER BY p.id
+                ON CONFLICT (segment_id, person_id) DO NOTHING
+                RETURNING person_id),
+            gone AS (SELECT NULL::uuid AS person_id WHERE false),
+            """, cancellationToken);
+
+    public Task<MembershipChange> RemoveMembersAsync(Guid segmentId, IReadOnlyCollection<Guid> people, string reason, CancellationToken cancellationToken) =>
+        ChangeByHandAsync(segmentId, people, reason,
+            """
+            WITH gone AS (
+                DELETE FROM segment_members m WHERE m.segment_id = @segment AND m.person_id = ANY(@persons)
+                RETURNING m.person_id),
+            came AS (SELECT NULL::uuid AS person_id WHERE false),
+            """, cancellationToken);
+
+    private async Task<MembershipChange> ChangeByHandAsync(Guid segmentId, IReadOnlyCollection<Guid> people, string reason, string moves, CancellationToken cancellationToken)
+    {
+        var catalog = await catalogs.LoadAsync(cancellationToken);
+        var persons = people.Distinct().Order().ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await TimeoutAsync(connection, tx, _options.EvaluationTimeout, cancellationToken);
+        var change = await MoveAsync(
+            connection, tx, segmentId, moves, [], persons, reason, HasDependents(segmentId, catalog), full: false, clock.GetUtcNow(), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        await PublishAsync([change]);
+        return Summary(change);
+    }
+
+    /// <summary>
+    /// Static lists are never evaluated, so the people of this batch who are gone are taken out of them here, and a
+    /// person merged into another hands their place to the survivor (the people a list holds are the same after a
+    /// merge as before it).
+    /// </summary>
+    private async Task<List<SegmentMembershipChanged>> StaticListsOfGoneAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] persons, ConditionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var lists = new List<Guid>();
+        await using (var find = new NpgsqlCommand(
+            """
+            SELECT DISTINCT m.segment_id FROM segment_members m JOIN segments s ON s.id = m.segment_id
+            WHERE s.kind = 'Static' AND m.person_id = ANY(@persons) AND NOT EXISTS (SELECT 1 FROM people p WHERE p.id = m.person_id)
+            ORDER BY 1
+            """, connection, tx))
+        {
+            find.Parameters.Add(new NpgsqlParameter<Guid[]>("persons", persons));
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                lists.Add(reader.GetGuid(0));
+            }
+        }
+
+        var changes = new List<SegmentMembershipChanged>();
+        foreach (var list in lists)
+        {
+            changes.Add(await MoveAsync(
+                connection, tx, list,
+                """
+                WITH gone AS (
+                    DELETE FROM segment_members m WHERE m.segment_id = @segment AND m.person_id = ANY(@persons)
+                    AND NOT EXISTS (SELECT 1 FROM people p WHERE p.id = m.person_id)
+                    RETURNING m.person_id),
+                came AS (
+                    INSERT INTO segment_members (segment_id, person_id, entered_at)
+                    SELECT DISTINCT @segment, w.winner_id, @now::timestamptz FROM gone g
+                    JOIN cdp_profile_merges w ON w.loser_id = g.person_id AND w.outcome = 'Merged' AND w.undone_at IS NULL
+                    WHERE EXISTS (SELECT 1 FROM people p WHERE p.id = w.winner_id)
+                    ON CONFLICT (segment_id, person_id) DO NOTHING
+                    RETURNING person_id),
+                """,
+                [], persons, "merged or erased", HasDependents(list, catalog), full: false, clock.GetUtcNow(), cancellationToken));
+        }
+
+        return changes;
+    }
+
+    public async Task<IReadOnlyList<SegmentDayCount>> SizeHistoryAsync(Guid segmentId, DateOnly from, CancellationToken cancellationToken)
+    {
+        // The last day before the range gives the size the range starts with.
+        await using var command = dataSource.CreateCommand(
+            """
+            (SELECT day, member_count, entered, exited FROM segment_daily_counts WHERE segment_id = $1 AND day < $2 ORDER BY day DESC LIMIT 1)
+            UNION ALL
+            (SELECT day, member_count, entered, exited FROM segment_daily_counts WHERE segment_id = $1 AND day >= $2)
+            ORDER BY day
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = segmentId });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = from });
+        var days = new List<SegmentDayCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            days.Add(new SegmentDayCount(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3)));
+        }
+
+        return days;
+    }
+
+    public async Task<(int Entered, int Left)> ChangesSinceAsync(Guid segmentId, DateTimeOffset since, Guid? ownerOnly, CancellationToken cancellationToken)
+    {
+        var owner = ownerOnly is null ? "" : " AND EXISTS (SELECT 1 FROM people p WHERE p.id = c.person_id AND p.owner_id = $3)";
+        await using var command = dataSource.CreateCommand(
+            $"SELECT count(*) FILTER (WHERE c.entered), count(*) FILTER (WHERE NOT c.entered) FROM segment_membership_changes c WHERE c.segment_id = $1 AND c.at >= $2{owner}");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = segmentId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since });
+        if (ownerOnly is { } me)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = me });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return ((int)reader.GetInt64(0), (int)reader.GetInt64(1));
     }
 
     public async Task<int> EvaluateTimeRelativeAsync(CancellationToken cancellationToken)
@@ -149,7 +272,26 @@ public sealed class SegmentEngine(
         return evaluated;
     }
 
-    public async Task<(IReadOnlyList<SegmentPersonDto> Items, int Total)> MembersAsync(Guid segmentId, Guid? ownerOnly, int pageIndex, int pageSize, CancellationToken cancellationToken)
+    /// <summary>The member list's sort keys, as SQL over <c>m</c> (members) and <c>p</c> (people); nothing else reaches ORDER BY.</summary>
+    private static readonly Dictionary<string, string> MemberSorts = new(StringComparer.Ordinal)
+    {
+        [SegmentMemberSorts.Name] = "lower(coalesce(nullif(trim(concat_ws(' ', p.first_name, p.last_name)), ''), p.email, ''))",
+        [SegmentMemberSorts.Email] = "lower(p.email)",
+        [SegmentMemberSorts.EnteredAt] = "m.entered_at",
+        [SegmentMemberSorts.LastSeenAt] = "p.last_seen_at",
+    };
+
+    private static string MemberOrder(string? sortBy, bool descending)
+    {
+        var key = MemberSorts.GetValueOrDefault(sortBy ?? SegmentMemberSorts.EnteredAt) ?? MemberSorts[SegmentMemberSorts.EnteredAt];
+        var direction = (sortBy is null || descending) ? "DESC NULLS LAST" : "ASC NULLS LAST";
+        return $"{key} {direction}, p.id";
+    }
+
+    private const string MemberColumns = "p.id, p.first_name, p.last_name, p.email, p.is_contact, p.last_seen_at, m.entered_at";
+
+    public async Task<(IReadOnlyList<SegmentPersonDto> Items, int Total)> MembersAsync(
+        Guid segmentId, Guid? ownerOnly, int pageIndex, int pageSize, string? sortBy, bool descending, CancellationToken cancellationToken)
     {
         var owner = ownerOnly is null ? "" : " AND p.owner_id = @owner";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -160,9 +302,9 @@ public sealed class SegmentEngine(
                 new NpgsqlBatchCommand($"SELECT count(*) FROM segment_members m JOIN people p ON p.id = m.person_id WHERE m.segment_id = @s{owner}"),
                 new NpgsqlBatchCommand(
                     $"""
-                    SELECT p.id, p.first_name, p.last_name, p.email, p.is_contact, p.last_seen_at, m.entered_at
+                    SELECT {MemberColumns}
                     FROM segment_members m JOIN people p ON p.id = m.person_id WHERE m.segment_id = @s{owner}
-                    ORDER BY m.entered_at DESC, p.id LIMIT @limit OFFSET @offset
+                    ORDER BY {MemberOrder(sortBy, descending)} LIMIT @limit OFFSET @offset
                     """),
             },
         };
@@ -184,6 +326,27 @@ public sealed class SegmentEngine(
         return (await ReadPeopleAsync(reader, cancellationToken), total);
     }
 
+    public async IAsyncEnumerable<SegmentPersonDto> AllMembersAsync(
+        Guid segmentId, Guid? ownerOnly, string? sortBy, bool descending, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var owner = ownerOnly is null ? "" : " AND p.owner_id = @owner";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {MemberColumns} FROM segment_members m JOIN people p ON p.id = m.person_id WHERE m.segment_id = @s{owner} ORDER BY {MemberOrder(sortBy, descending)}",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("s", segmentId));
+        if (ownerOnly is { } me)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid>("owner", me));
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return ReadPerson(reader);
+        }
+    }
+
     public async Task<IReadOnlyDictionary<Guid, int>> OwnedMemberCountsAsync(Guid ownerId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
@@ -197,6 +360,29 @@ public sealed class SegmentEngine(
         }
 
         return counts;
+    }
+
+    public async Task<IReadOnlyList<SegmentHistoryEntry>> PersonHistoryAsync(Guid personId, DateTimeOffset? atOrBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT c.id, c.segment_id, s.name, c.entered, c.at, c.reason
+            FROM segment_membership_changes c JOIN segments s ON s.id = c.segment_id
+            WHERE c.person_id = $1 AND ($2::timestamptz IS NULL OR c.at <= $2)
+            ORDER BY c.at DESC, c.id DESC LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = personId });
+        command.Parameters.Add(new NpgsqlParameter { Value = atOrBefore is { } at ? at : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var entries = new List<SegmentHistoryEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new SegmentHistoryEntry(
+                reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetBoolean(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5)));
+        }
+
+        return entries;
     }
 
     public async Task<IReadOnlyList<string>> SegmentsOfAsync(Guid personId, CancellationToken cancellationToken)
@@ -219,13 +405,13 @@ public sealed class SegmentEngine(
     /// entered, record both, move the count. With <paramref name="dependents"/> the people who moved are queued so
     /// segments including this one follow.
     /// </summary>
-    private async Task<MembershipChange> ApplyAsync(
+    private async Task<SegmentMembershipChanged> ApplyAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, Guid segmentId, Condition? definition, ConditionCatalog catalog,
         Guid[]? persons, string reason, bool dependents, bool full, CancellationToken cancellationToken)
     {
         if (definition is null)
         {
-            return new MembershipChange(segmentId, 0, 0, 0);
+            return Unchanged(segmentId, reason);
         }
 
         // A field, trait or pipeline it names was deleted since it was saved: its membership stays as it was (and
@@ -233,14 +419,14 @@ public sealed class SegmentEngine(
         if (ConditionValidator.Validate(definition, catalog, segmentId) is { Count: > 0 } problems)
         {
             logger.LogWarning("Segment {Segment} is not evaluated: {Problem}", segmentId, problems[0].Message);
-            return new MembershipChange(segmentId, 0, 0, 0);
+            return Unchanged(segmentId, reason);
         }
 
         var now = clock.GetUtcNow();
         var compiled = ConditionSqlCompiler.Compile(definition, catalog, now);
         var some = persons is null ? "" : " AND p.id = ANY(@persons)";
         var someMembers = persons is null ? "" : " AND m.person_id = ANY(@persons)";
-        var sql =
+        var moves =
             $"""
             WITH target AS (SELECT p.id FROM people p WHERE {compiled.Where}{some}),
             gone AS (
@@ -252,6 +438,22 @@ public sealed class SegmentEngine(
                 SELECT @segment, t.id, @now FROM target t ORDER BY t.id
                 ON CONFLICT (segment_id, person_id) DO NOTHING
                 RETURNING person_id),
+            """;
+        return await MoveAsync(connection, tx, segmentId, moves, compiled.Parameters, persons, reason, dependents, full, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="moves"/> (CTEs <c>gone</c> and <c>came</c>: the people who left and entered) with what every
+    /// membership change does after it, in the same statement: record both with the reason, queue the people who
+    /// moved when other segments include this one, move the count, and add the day's row of the size history.
+    /// </summary>
+    private static async Task<SegmentMembershipChanged> MoveAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid segmentId, string moves, IEnumerable<NpgsqlParameter> parameters,
+        Guid[]? persons, string reason, bool dependents, bool full, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sql =
+            $"""
+            {moves}
             log AS (
                 INSERT INTO segment_membership_changes (segment_id, person_id, entered, at, reason)
                 SELECT @segment, person_id, true, @now, @reason FROM came
@@ -261,13 +463,23 @@ public sealed class SegmentEngine(
                 SELECT DISTINCT person_id, @now FROM (SELECT person_id FROM came UNION ALL SELECT person_id FROM gone) x WHERE @dependents
                 ORDER BY 1
                 ON CONFLICT (person_id) DO NOTHING),
-            k AS (SELECT (SELECT count(*) FROM came) AS entered, (SELECT count(*) FROM gone) AS left_)
-            UPDATE segments s SET member_count = s.member_count + k.entered - k.left_{(full ? ", evaluated_at = @now" : "")}
-            FROM k WHERE s.id = @segment
-            RETURNING k.entered, k.left_, s.member_count
+            k AS (SELECT (SELECT count(*) FROM came) AS entered, (SELECT count(*) FROM gone) AS left_),
+            counted AS (
+                UPDATE segments s SET member_count = s.member_count + k.entered - k.left_, evaluated_at = CASE WHEN @full THEN @now ELSE s.evaluated_at END
+                FROM k WHERE s.id = @segment
+                RETURNING k.entered, k.left_, s.member_count),
+            daily AS (
+                INSERT INTO segment_daily_counts AS d (segment_id, day, member_count, entered, exited)
+                SELECT @segment, (@now AT TIME ZONE 'UTC')::date, c.member_count, c.entered, c.left_ FROM counted c
+                WHERE @full OR c.entered + c.left_ > 0
+                ON CONFLICT (segment_id, day) DO UPDATE
+                SET member_count = excluded.member_count, entered = d.entered + excluded.entered, exited = d.exited + excluded.exited)
+            SELECT member_count,
+                (SELECT coalesce(array_agg(person_id), ARRAY[]::uuid[]) FROM came), (SELECT coalesce(array_agg(person_id), ARRAY[]::uuid[]) FROM gone)
+            FROM counted
             """;
         await using var command = new NpgsqlCommand(sql, connection, tx);
-        foreach (var parameter in compiled.Parameters)
+        foreach (var parameter in parameters)
         {
             command.Parameters.Add(parameter);
         }
@@ -276,6 +488,7 @@ public sealed class SegmentEngine(
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
         command.Parameters.Add(new NpgsqlParameter<string>("reason", reason));
         command.Parameters.Add(new NpgsqlParameter<bool>("dependents", dependents));
+        command.Parameters.Add(new NpgsqlParameter<bool>("full", full));
         if (persons is not null)
         {
             command.Parameters.Add(new NpgsqlParameter<Guid[]>("persons", persons));
@@ -284,24 +497,47 @@ public sealed class SegmentEngine(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            return new MembershipChange(segmentId, 0, 0, 0);
+            return new SegmentMembershipChanged(segmentId, [], [], 0, reason, now);
         }
 
-        return new MembershipChange(segmentId, (int)reader.GetInt64(0), (int)reader.GetInt64(1), reader.GetInt32(2));
+        return new SegmentMembershipChanged(
+            segmentId, reader.GetFieldValue<Guid[]>(1), reader.GetFieldValue<Guid[]>(2), reader.GetInt32(0), reason, now);
     }
 
-    private async Task PublishAsync(IEnumerable<MembershipChange> changes, CancellationToken cancellationToken)
+    private SegmentMembershipChanged Unchanged(Guid segmentId, string reason) => new(segmentId, [], [], 0, reason, clock.GetUtcNow());
+
+    private static MembershipChange Summary(SegmentMembershipChanged change) =>
+        new(change.SegmentId, change.Entered.Count, change.Left.Count, change.MemberCount);
+
+    /// <summary>
+    /// Hands each committed change to the <see cref="IDomainEventHandler{TEvent}"/>s of
+    /// <see cref="SegmentMembershipChanged"/> (live screens, automations), each isolated as decision 014 has it: the
+    /// change is saved, so a failing reaction is logged and the next still runs. Not the caller's token: the change
+    /// has committed and its reactions run whether or not the caller still waits. An evaluation that moved nobody
+    /// is not announced.
+    /// </summary>
+    private async Task PublishAsync(IEnumerable<SegmentMembershipChanged> changes)
     {
-        foreach (var change in changes)
+        var moved = changes.Where(c => c.Entered.Count + c.Left.Count > 0).ToList();
+        if (moved.Count == 0)
         {
-            try
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var handlers = scope.ServiceProvider.GetServices<IDomainEventHandler<SegmentMembershipChanged>>().ToList();
+        foreach (var change in moved)
+        {
+            foreach (var handler in handlers)
             {
-                await live.PublishAsync(SegmentLive.Topic(change.SegmentId), SegmentLive.Membership, change, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Committed already: a screen that misses this reloads on reconnect.
-                logger.LogWarning(ex, "Publishing the membership change of segment {Segment} failed", change.SegmentId);
+                try
+                {
+                    await handler.HandleAsync(change, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    logger.LogError(ex, "{Handler} failed on the membership change of segment {Segment}", handler.GetType().Name, change.SegmentId);
+                }
             }
         }
     }
@@ -341,7 +577,7 @@ public sealed class SegmentEngine(
 
     private async Task<Condition?> DefinitionAsync(Guid segmentId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT definition::text FROM segments WHERE id = $1");
+        await using var command = dataSource.CreateCommand("SELECT definition::text FROM segments WHERE id = $1 AND kind = 'Conditions'");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = segmentId });
         return await command.ExecuteScalarAsync(cancellationToken) is string json ? ConditionJson.Deserialize(json) : null;
     }
@@ -349,7 +585,7 @@ public sealed class SegmentEngine(
     private static async Task<Dictionary<Guid, Condition>> DefinitionsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken)
     {
         var definitions = new Dictionary<Guid, Condition>();
-        await using var command = new NpgsqlCommand("SELECT id, definition::text FROM segments", connection, tx);
+        await using var command = new NpgsqlCommand("SELECT id, definition::text FROM segments WHERE kind = 'Conditions'", connection, tx);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -388,18 +624,23 @@ public sealed class SegmentEngine(
         var people = new List<SegmentPersonDto>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var first = reader.IsDBNull(1) ? null : reader.GetString(1);
-            var last = reader.IsDBNull(2) ? null : reader.GetString(2);
-            var email = reader.IsDBNull(3) ? null : reader.GetString(3);
-            var identified = reader.GetBoolean(4);
-            // The same words as Person.DisplayName.
-            var name = $"{first} {last}".Trim() is { Length: > 0 } n ? n : email ?? (identified ? "Unnamed contact" : "Anonymous visitor");
-            people.Add(new SegmentPersonDto(
-                reader.GetGuid(0), name, email, identified,
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
+            people.Add(ReadPerson(reader));
         }
 
         return people;
+    }
+
+    private static SegmentPersonDto ReadPerson(NpgsqlDataReader reader)
+    {
+        var first = reader.IsDBNull(1) ? null : reader.GetString(1);
+        var last = reader.IsDBNull(2) ? null : reader.GetString(2);
+        var email = reader.IsDBNull(3) ? null : reader.GetString(3);
+        var identified = reader.GetBoolean(4);
+        // The same words as Person.DisplayName.
+        var name = $"{first} {last}".Trim() is { Length: > 0 } n ? n : email ?? (identified ? "Unnamed contact" : "Anonymous visitor");
+        return new SegmentPersonDto(
+            reader.GetGuid(0), name, email, identified,
+            reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
     }
 }

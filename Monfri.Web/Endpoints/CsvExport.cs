@@ -27,12 +27,12 @@ public static class CsvExport
     {
         api.MapGet("/contacts/export", async (
                 HttpContext http, IMediator mediator, CancellationToken ct,
-                string? search, Guid? ownerId, bool? unowned, string? lifecycleStage, string? tag, Guid? companyId,
+                string? search, Guid? ownerId, bool? unowned, string? lifecycleStage, string? tag, Guid? companyId, Guid? segmentId,
                 string? sortBy, SortDirection? direction, [FromQuery(Name = "cf")] string[]? customFields, [FromQuery(Name = "trait")] string[]? traits) =>
             {
                 var filter = new ContactFilter
                 {
-                    Search = search, OwnerId = ownerId, Unowned = unowned ?? false, LifecycleStage = lifecycleStage, Tag = tag, CompanyId = companyId,
+                    Search = search, OwnerId = ownerId, Unowned = unowned ?? false, LifecycleStage = lifecycleStage, Tag = tag, CompanyId = companyId, SegmentId = segmentId,
                     CustomFields = CustomFieldQuery.Parse(customFields), Traits = Monfri.Application.Cdp.Traits.TraitCondition.Parse(traits),
                 };
                 var export = await mediator.Send(new ExportContactsQuery(filter, sortBy, direction ?? SortDirection.Ascending), ct);

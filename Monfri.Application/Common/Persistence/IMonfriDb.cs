@@ -39,6 +39,9 @@ public interface IMonfriDb : IAsyncDisposable
     DbSet<ProfileIdentifyTraits> IdentifyTraits { get; }
     DbSet<Segment> Segments { get; }
 
+    /// <summary>Read only: the segment engine writes membership (with its count and history) in its own statements.</summary>
+    DbSet<SegmentMember> SegmentMembers { get; }
+
     /// <summary>Background work; adding one enqueues it with this unit of work's changes.</summary>
     DbSet<Job> Jobs { get; }
 

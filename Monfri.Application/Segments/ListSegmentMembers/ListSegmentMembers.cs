@@ -11,9 +11,13 @@ using Monfri.Domain.Conditions;
 
 namespace Monfri.Application.Segments.ListSegmentMembers;
 
-/// <summary>A segment's members, most recent entry first, a page at a time; a rep limited to own records sees their own.</summary>
+/// <summary>
+/// A segment's members a page at a time, most recent entry first unless <c>SortBy</c> names one of
+/// <see cref="SegmentMemberSorts"/>; a rep limited to own records sees their own.
+/// </summary>
 [RequiresPermission(Permission.ViewSegments)]
-public sealed record ListSegmentMembersQuery(Guid Id, int PageIndex = 0, int PageSize = 50) : IQuery<Result<Page<SegmentPersonDto>>>;
+public sealed record ListSegmentMembersQuery(Guid Id, int PageIndex = 0, int PageSize = 50, string? SortBy = null, SortDirection Direction = SortDirection.Descending)
+    : IQuery<Result<Page<SegmentPersonDto>>>;
 
 public sealed class ListSegmentMembersValidator : AbstractValidator<ListSegmentMembersQuery>
 {
@@ -21,6 +25,8 @@ public sealed class ListSegmentMembersValidator : AbstractValidator<ListSegmentM
     {
         RuleFor(q => q.PageIndex).GreaterThanOrEqualTo(0).WithMessage("The page index starts at 0.");
         RuleFor(q => q.PageSize).InclusiveBetween(1, 500).WithMessage("A page holds 1 to 500 members.");
+        RuleFor(q => q.SortBy).Must(s => s is null || SegmentMemberSorts.All.Contains(s))
+            .WithMessage($"Sort by one of: {string.Join(", ", SegmentMemberSorts.All)}.");
     }
 }
 
@@ -36,7 +42,8 @@ public sealed class ListSegmentMembersHandler(IMonfriDbFactory dbFactory, ISegme
         }
 
         var ownerOnly = await access.OwnRecordsOnlyAsync(db, cancellationToken) ? access.UserId : null;
-        var (items, total) = await engine.MembersAsync(query.Id, ownerOnly, query.PageIndex, query.PageSize, cancellationToken);
+        var (items, total) = await engine.MembersAsync(
+            query.Id, ownerOnly, query.PageIndex, query.PageSize, query.SortBy, query.Direction == SortDirection.Descending, cancellationToken);
         return new Page<SegmentPersonDto>(items, query.PageIndex, query.PageSize, total);
     }
 }

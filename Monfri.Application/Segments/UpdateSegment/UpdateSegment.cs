@@ -33,6 +33,11 @@ public sealed class UpdateSegmentHandler(IMonfriDbFactory dbFactory, IConditionC
                 return Result<SegmentDto>.NotFound("No such segment.");
             }
 
+            if (segment.Kind == SegmentKind.Static)
+            {
+                return Result<SegmentDto>.Invalid($"'{segment.Name}' is a static list: it has no conditions to change.", "definition");
+            }
+
             var catalog = await catalogs.LoadAsync(cancellationToken);
             var (definition, problems) = await SegmentChecks.ProblemsAsync(dbFactory, catalog, input, segment.Id, cancellationToken);
             if (problems.Count > 0)

@@ -1802,6 +1802,12 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("evaluated_at");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("kind");
+
                     b.Property<int>("MemberCount")
                         .HasColumnType("integer")
                         .HasColumnName("member_count");
@@ -1829,6 +1835,29 @@ namespace Monfri.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_segments_name");
 
                     b.ToTable("segments", (string)null);
+                });
+
+            modelBuilder.Entity("Monfri.Domain.Segments.SegmentMember", b =>
+                {
+                    b.Property<Guid>("SegmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("segment_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTimeOffset>("EnteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("entered_at");
+
+                    b.HasKey("SegmentId", "PersonId")
+                        .HasName("pk_segment_members");
+
+                    b.ToTable("segment_members", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
                 });
 
             modelBuilder.Entity("Monfri.Infrastructure.Identity.ApiToken", b =>

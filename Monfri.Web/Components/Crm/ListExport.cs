@@ -8,7 +8,7 @@ public static class ListExport
 {
     public static string Url(string path, string? search, Guid? ownerId, bool unowned, string? stageOrIndustry, string? tag,
         IReadOnlyDictionary<string, string> customFields, string? sortBy, SortDirection direction, string stageParameter = "lifecycleStage",
-        IEnumerable<Monfri.Application.Cdp.Traits.TraitCondition>? traits = null)
+        IEnumerable<Monfri.Application.Cdp.Traits.TraitCondition>? traits = null, Guid? segmentId = null)
     {
         var query = new List<KeyValuePair<string, string?>>();
         void Add(string key, string? value)
@@ -24,6 +24,7 @@ public static class ListExport
         Add("unowned", unowned ? "true" : null);
         Add(stageParameter, stageOrIndustry);
         Add("tag", tag);
+        Add("segmentId", segmentId?.ToString());
         Add("sortBy", sortBy);
         Add("direction", direction.ToString());
         foreach (var (key, value) in customFields)

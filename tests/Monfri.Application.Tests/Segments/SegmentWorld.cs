@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Monfri.Application.Common.Events;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Segments;
 using Monfri.Application.Tests.Cdp;
 using Monfri.Domain.Conditions;
 using Monfri.Application.Segments.ListSegmentMembers;
 using Monfri.Application.Segments.CreateSegment;
+using Monfri.Domain.Segments;
 
 namespace Monfri.Application.Tests.Segments;
 
@@ -36,8 +38,30 @@ public sealed class SegmentWorld : IAsyncDisposable
                 ["Monfri:Traits:RunWorkers"] = "false",
                 ["Monfri:Demo:Enabled"] = "false",
             },
-            services => services.AddSingleton<TimeProvider>(clock));
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(clock);
+                services.AddSingleton<SignalLog>();
+                services.AddScoped<IDomainEventHandler<SegmentMembershipChanged>, SignalRecorder>();
+            });
         return new SegmentWorld(world, clock);
+    }
+
+    /// <summary>Every <see cref="SegmentMembershipChanged"/> handed to handlers (what an automation would hear).</summary>
+    public IReadOnlyList<SegmentMembershipChanged> Signals => [.. World.App.Get<SignalLog>().Changes];
+
+    public sealed class SignalLog
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<SegmentMembershipChanged> Changes { get; } = new();
+    }
+
+    private sealed class SignalRecorder(SignalLog log) : IDomainEventHandler<SegmentMembershipChanged>
+    {
+        public ValueTask HandleAsync(SegmentMembershipChanged domainEvent, CancellationToken cancellationToken)
+        {
+            log.Changes.Enqueue(domainEvent);
+            return ValueTask.CompletedTask;
+        }
     }
 
     public ISegmentEngine Engine => World.App.Get<ISegmentEngine>();

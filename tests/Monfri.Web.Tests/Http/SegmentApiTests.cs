@@ -131,4 +131,43 @@ public sealed class SegmentApiTests(MonfriWebFactory factory) : IClassFixture<Mo
             "Condition 2 (total_events gt \"abc\"): \"abc\" is not a number.",
             (await wrongType.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("errors").GetProperty("definition")[0].GetString());
     }
+
+    [Fact]
+    public async Task A_static_list_takes_and_gives_back_people_over_the_api_and_exports_its_members()
+    {
+        var email = $"ada.{Guid.NewGuid():N}@example.test";
+        var contact = await Admin.PostAsJsonAsync("/api/v1/contacts", new { firstName = "Ada", lastName = "Listed", email });
+        Assert.Equal(HttpStatusCode.Created, contact.StatusCode);
+        var contactId = (await contact.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("id").GetGuid();
+
+        var created = await Admin.PostAsJsonAsync("/api/v1/segments/lists", new { name = $"Fair {Guid.NewGuid():N}" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var list = await created.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options);
+        var id = list.GetProperty("id").GetGuid();
+        Assert.Equal("static", list.GetProperty("kind").GetString()!.ToLowerInvariant());
+
+        var added = await Admin.PostAsJsonAsync($"/api/v1/segments/{id}/members", new { emails = new[] { email, "nobody@example.test" } });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var change = await added.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options);
+        Assert.Equal((1, 1, 1), (change.GetProperty("changed").GetInt32(), change.GetProperty("notFound").GetInt32(), change.GetProperty("memberCount").GetInt32()));
+
+        var export = await Admin.GetAsync($"/api/v1/segments/{id}/members/export?sortBy=name&direction=Ascending");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        var lines = (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Id,Name,Email", lines[0].TrimStart('\uFEFF'));
+        Assert.Contains(lines, l => l.StartsWith($"{contactId},Ada Listed,{email}", StringComparison.Ordinal));
+
+        var empty = await Admin.PostAsJsonAsync($"/api/v1/segments/{id}/members", new { personIds = Array.Empty<Guid>() });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+
+        var removed = await Admin.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/segments/{id}/members")
+        {
+            Content = JsonContent.Create(new { personIds = new[] { contactId } }),
+        });
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        Assert.Equal(0, (await removed.Content.ReadFromJsonAsync<JsonElement>(ApiJson.Options)).GetProperty("memberCount").GetInt32());
+        var activity = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/segments/{id}/activity", ApiJson.Options);
+        Assert.Equal((1, 1), (activity.GetProperty("enteredToday").GetInt32(), activity.GetProperty("leftToday").GetInt32()));
+    }
 }

@@ -5,17 +5,20 @@ using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
 using Monfri.Application.Crm.Common;
+using Monfri.Application.Segments;
 using Monfri.Domain.Common;
 using Monfri.Application.Cdp.Profiles.GetPersonProfile;
+using Monfri.Domain.Segments;
 
 namespace Monfri.Application.Cdp.Profiles.GetProfileTimeline;
 
-/// <summary>What a timeline entry is: a CDP event, a CRM activity or a deal stage change.</summary>
+/// <summary>What a timeline entry is: a CDP event, a CRM activity, a deal stage change or entering/leaving a segment.</summary>
 public static class TimelineKinds
 {
     public const string Event = "event";
     public const string Activity = "activity";
     public const string Stage = "stage";
+    public const string Segment = "segment";
 }
 
 /// <summary>
@@ -42,7 +45,7 @@ public sealed record TimelineItemDto(
 public sealed record TimelinePage(IReadOnlyList<TimelineItemDto> Items, string? Next, DateTimeOffset? KnownSince, BeforeSignupCounts? BeforeSignup = null);
 
 /// <summary>
-/// One person's timeline, newest first: events, activities and deal stage changes merged. <c>Kind</c> narrows
+/// One person's timeline, newest first: events, activities, deal stage changes and segment entries/exits merged. <c>Kind</c> narrows
 /// to one of <see cref="TimelineKinds"/> or an event type (page, track, identify); <c>EventName</c> to events of
 /// that name. <c>After</c> is the <see cref="TimelinePage.Next"/> of the previous page.
 /// </summary>
@@ -50,7 +53,7 @@ public sealed record TimelinePage(IReadOnlyList<TimelineItemDto> Items, string? 
 public sealed record GetProfileTimelineQuery(Guid PersonId, string? Kind = null, string? EventName = null, string? After = null, int PageSize = 50)
     : IQuery<Result<TimelinePage>>;
 
-public sealed class GetProfileTimelineHandler(IMonfriDbFactory dbFactory, IEventTimelineStore events, CrmAccess access)
+public sealed class GetProfileTimelineHandler(IMonfriDbFactory dbFactory, IEventTimelineStore events, ISegmentEngine segments, CrmAccess access)
     : IQueryHandler<GetProfileTimelineQuery, Result<TimelinePage>>
 {
     private static readonly string[] EventTypes = ["page", "screen", "track", "identify", "group", "alias"];
@@ -63,7 +66,7 @@ public sealed class GetProfileTimelineHandler(IMonfriDbFactory dbFactory, IEvent
         }
 
         var kind = string.IsNullOrWhiteSpace(query.Kind) ? null : query.Kind.Trim().ToLowerInvariant();
-        if (kind is not null && kind is not (TimelineKinds.Event or TimelineKinds.Activity or TimelineKinds.Stage) && !EventTypes.Contains(kind))
+        if (kind is not null && kind is not (TimelineKinds.Event or TimelineKinds.Activity or TimelineKinds.Stage or TimelineKinds.Segment) && !EventTypes.Contains(kind))
         {
             return Result<TimelinePage>.Invalid($"Unknown kind '{query.Kind}'.", "kind");
         }
@@ -90,8 +93,8 @@ public sealed class GetProfileTimelineHandler(IMonfriDbFactory dbFactory, IEvent
 
         if (wantEvents)
         {
-            // At the cursor's instant, events sort between stage changes and activities (kind descending).
-            var inclusive = cursor is { Kind: TimelineKinds.Stage };
+            // At the cursor's instant, events sort between segment entries and activities (kind descending).
+            var inclusive = cursor is { Kind: TimelineKinds.Stage or TimelineKinds.Segment };
             Guid? beforeId = cursor is { Kind: TimelineKinds.Event } ? Guid.Parse(cursor.Id) : null;
             var type = kind is null or TimelineKinds.Event ? null : kind;
             var stored = await events.PersonEventsAsync(person.Id, cursor?.At, beforeId, inclusive, type, eventName, limit, cancellationToken);
@@ -134,6 +137,15 @@ public sealed class GetProfileTimelineHandler(IMonfriDbFactory dbFactory, IEvent
                 null, null, null, null, null, false)));
         }
 
+        if (wantCrm && kind is null or TimelineKinds.Segment)
+        {
+            var history = await segments.PersonHistoryAsync(person.Id, cursor?.At, limit + 20, cancellationToken);
+            items.AddRange(history.Select(h => new TimelineItemDto(
+                TimelineKinds.Segment, h.Id.ToString("D20", CultureInfo.InvariantCulture), h.At,
+                $"{(h.Entered ? SegmentMembershipChanged.EnteredName : SegmentMembershipChanged.ExitedName)}: {h.SegmentName}",
+                h.Reason, null, h.Entered ? SegmentMembershipChanged.EnteredName : SegmentMembershipChanged.ExitedName, null, null, false)));
+        }
+
         var ordered = items
             .Where(i => cursor is null || cursor.IsAfter(i))
             .OrderByDescending(i => i.At).ThenByDescending(i => i.Kind, StringComparer.Ordinal).ThenByDescending(i => i.Id, StringComparer.Ordinal)
@@ -170,8 +182,8 @@ public sealed class GetProfileTimelineHandler(IMonfriDbFactory dbFactory, IEvent
             var parts = text.Split('_');
             if (parts.Length != 3 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
                 || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks
-                || parts[1] is not (TimelineKinds.Event or TimelineKinds.Activity or TimelineKinds.Stage)
-                || (parts[1] != TimelineKinds.Stage && !Guid.TryParse(parts[2], out _)))
+                || parts[1] is not (TimelineKinds.Event or TimelineKinds.Activity or TimelineKinds.Stage or TimelineKinds.Segment)
+                || (parts[1] is not (TimelineKinds.Stage or TimelineKinds.Segment) && !Guid.TryParse(parts[2], out _)))
             {
                 return null;
             }

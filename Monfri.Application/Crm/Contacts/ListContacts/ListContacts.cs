@@ -31,6 +31,9 @@ public sealed record ContactFilter
 
     /// <summary>Conditions on computed traits (Settings → Computed traits), all of which must hold.</summary>
     public IReadOnlyList<Cdp.Traits.TraitCondition> Traits { get; init; } = [];
+
+    /// <summary>Only the members of this segment or static list (its materialised membership).</summary>
+    public Guid? SegmentId { get; init; }
 }
 
 /// <summary>A page of contacts, filtered, searched and sorted on the server (fast at 100,000+ contacts).</summary>
@@ -114,6 +117,11 @@ public static class ContactQueries
         if (filter.CompanyId is { } companyId)
         {
             people = people.Where(p => p.CompanyId == companyId);
+        }
+
+        if (filter.SegmentId is { } segmentId)
+        {
+            people = people.Where(p => db.SegmentMembers.Any(m => m.SegmentId == segmentId && m.PersonId == p.Id));
         }
 
         if (filter.CreatedFrom is { } from)
