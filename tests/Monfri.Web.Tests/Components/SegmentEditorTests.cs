@@ -28,7 +28,7 @@ public sealed class SegmentEditorTests : SignedInPageContext
     {
         var (_, marketer) = await App.CreateUserAsync("Mia", Roles.Marketing);
         var tag = $"beta{Guid.NewGuid():N}"[..12];
-        foreach (var (name, stage) in new[] { ("Ann", "lead"), ("Ben", "lead"), ("Cy", "customer"), ("Di", "partner") })
+        foreach (var (name, stage) in new[] { ("Ann", "lead"), ("Ben", "lead"), ("Cy", "customer"), ("Di", "subscriber") })
         {
             var created = await App.SendAs(marketer, new CreateContactCommand { FirstName = name, LifecycleStage = stage, Tags = [tag] });
             Assert.True(created.IsSuccess, created.ErrorMessage);
