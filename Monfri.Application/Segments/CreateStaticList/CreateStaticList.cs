@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;
+using Monfri.Application.Conditions;
 using Monfri.Application.Crm.Common;
 using Monfri.Application.Crm.Imports;
 using Monfri.Domain.Segments;
