@@ -1,6 +1,7 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Monfri.Application.Cdp.Profiles;
+using Monfri.Application.Cdp.Profiles.GetPersonProfile;
 using Monfri.Application.Common.Persistence;
 using Monfri.Application.Common.Results;
 using Monfri.Application.Common.Security;

@@ -1,3 +1,4 @@
+using Monfri.Web.Endpoints;
 using Monfri.Application.Segments.AddToStaticList;
 using Monfri.Application.Segments.ExportSegmentMembers;
 using Monfri.Application.Segments.RemoveFromStaticList;
@@ -38,7 +39,7 @@ public static class SegmentEndpoints
                     return export.ToHttp();
                 }
 
-                await Crm.CsvExport.StreamAsync(http, "segment-members", ["Id", "Name", "Email", "Identified", "Entered", "Last seen"], export.Value,
+                await CsvExport.StreamAsync(http, "segment-members", ["Id", "Name", "Email", "Identified", "Entered", "Last seen"], export.Value,
                     m => [m.Id.ToString(), m.DisplayName, m.Email, m.Identified ? "yes" : "no", m.EnteredAt?.ToString("O"), m.LastSeenAt?.ToString("O")], ct);
                 return Results.Empty;
             })

@@ -1,3 +1,4 @@
+using Monfri.Application.Cdp.Profiles.GetProfileTimeline;
 using Monfri.Application.Cdp.Profiles;
 using Monfri.Domain.Conditions;
 using Monfri.Domain.Segments;

@@ -1,3 +1,11 @@
+using Monfri.Application.Segments.UpdateSegment;
+using Monfri.Application.Segments.GetSegment;
+using Monfri.Application.Crm.Settings.UpdateWorkspaceSettings;
+using Monfri.Application.Crm.Settings.GetWorkspaceSettings;
+using Monfri.Application.Crm.Contacts.MergeContacts;
+using Monfri.Application.Crm.Contacts.ListContacts;
+using Monfri.Application.Crm.Contacts.ExportContacts;
+using Monfri.Application.Crm.Contacts.CreateContact;
 using Monfri.Application.Segments.AddToStaticList;
 using Monfri.Application.Segments.ExportSegmentMembers;
 using Monfri.Application.Segments.RemoveFromStaticList;

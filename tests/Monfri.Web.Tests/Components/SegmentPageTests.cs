@@ -1,3 +1,7 @@
+using Monfri.Application.Segments.CreateSegment;
+using Monfri.Application.Crm.Settings.UpdateWorkspaceSettings;
+using Monfri.Application.Crm.Settings.GetWorkspaceSettings;
+using Monfri.Application.Crm.Contacts.CreateContact;
 using Monfri.Application.Segments.AddToStaticList;
 using Monfri.Application.Segments.ListSegmentMembers;
 using Monfri.Application.Segments.CreateStaticList;
