@@ -130,8 +130,11 @@ public sealed class IngestProcessor(
             await CopyEventsAsync(connection, stored, cancellationToken);
             await UpdatePeopleAsync(connection, stored, resolver.Plan, now, cancellationToken);
             await CompanyLinks.ApplyAsync(connection, stored, now, cancellationToken);
-            await Traits.ComputedTraitStore.ApplyAsync(connection, traitBuckets, stored, resolver.Plan.Merges.Select(m => m.WinnerId).ToList(), now, cancellationToken);
-            await Segments.SegmentQueue.MarkAsync(connection, stored.Select(e => e.PersonId).Concat(resolver.Plan.Merges.SelectMany(m => new[] { m.WinnerId, m.LoserId })), now, cancellationToken);
+            // The segment queue goes in the trait step's round trip, before its locks: from the per-person trait locks
+            // on, a claim has only the upserts, the recompute and the commit left (the others sharing a person wait).
+            var segmentPeople = stored.Select(e => e.PersonId).Concat(resolver.Plan.Merges.SelectMany(m => new[] { m.WinnerId, m.LoserId }));
+            await Traits.ComputedTraitStore.ApplyAsync(connection, traitBuckets, stored, resolver.Plan.Merges.Select(m => m.WinnerId).ToList(), now,
+                Segments.SegmentQueue.Command(segmentPeople, now), cancellationToken);
             events = stored;
         }
 

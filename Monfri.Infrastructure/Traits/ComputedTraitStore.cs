@@ -55,19 +55,43 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
     }
 
     /// <summary>
-    /// Second half: adds the buckets <see cref="MatchAsync"/> returned and recomputes the values they touched, adds
-    /// the claim's touches to the built-in stats — one round trip of set-based statements, whatever the claim's
-    /// size. Profiles that won a merge in this claim get their values recomputed (and, for traits still
+    /// Second half: adds the claim's touches to the built-in stats and the buckets <see cref="MatchAsync"/> returned,
+    /// and recomputes the values they touched — one round trip of set-based statements, whatever the claim's size,
+    /// with <paramref name="alongside"/> (the caller's own statement of the same transaction, e.g. the segment queue)
+    /// in it too. Profiles that won a merge in this claim get their values recomputed (and, for traits still
     /// backfilling, their buckets rebuilt from events: the backfill may have passed them before the loser's history
-    /// arrived). The per-person locks (sorted: no deadlocks between workers) are taken first, for the people whose
-    /// values change: two claims never recompute one person's value each from a snapshot without the other's buckets.
+    /// arrived). The per-person locks (sorted: no deadlocks between workers) are taken for the people whose values
+    /// change: two claims never recompute one person's value each from a snapshot without the other's buckets.
+    /// <para>
+    /// Everything that needs no such lock runs before it: a second worker sharing a person waits on the lock until
+    /// this claim commits, so from the lock on there is only the upsert, the recompute and the commit.
+    /// </para>
     /// </summary>
     public static async Task ApplyAsync(
         NpgsqlConnection connection, ClaimBuckets buckets, IReadOnlyList<IngestEvent> events, IReadOnlyCollection<Guid> mergeWinners, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        NpgsqlBatchCommand? alongside, CancellationToken cancellationToken)
     {
         var today = new NpgsqlParameter<DateOnly>("today", DateOnly.FromDateTime(now.UtcDateTime));
         await using var batch = new NpgsqlBatch(connection);
+
+        // Touches were decided per event as it was read (Touch.Of); here they become each person's first and last.
+        // They combine commutatively (earliest, latest), so they need no per-person lock.
+        if (PersonTouches.Of(events.Select(e => (e.PersonId, e.Timestamp, e.Touch))) is { Count: > 0 } rows)
+        {
+            var stats = new NpgsqlBatchCommand(ComputedTraitSql.AddClaimStats);
+            foreach (var (name, value) in TouchRebuild.Parameters(rows, now))
+            {
+                stats.Parameters.Add(new NpgsqlParameter(name, value));
+            }
+
+            batch.BatchCommands.Add(stats);
+        }
+
+        if (alongside is not null)
+        {
+            batch.BatchCommands.Add(alongside);
+        }
+
         if (buckets.Count > 0 || mergeWinners.Count > 0)
         {
             // Nobody to lock when no trait exists (a merge winner then has nothing to recompute either).
@@ -105,19 +129,6 @@ public sealed class ComputedTraitStore(NpgsqlDataSource dataSource, TimeProvider
             recompute.Parameters.Add(today.Clone());
             recompute.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
             batch.BatchCommands.Add(recompute);
-        }
-
-        // Touches were decided per event as it was read (Touch.Of); here they become each person's first and last.
-        // They combine commutatively (earliest, latest), so they need no per-person lock.
-        if (PersonTouches.Of(events.Select(e => (e.PersonId, e.Timestamp, e.Touch))) is { Count: > 0 } rows)
-        {
-            var stats = new NpgsqlBatchCommand(ComputedTraitSql.AddClaimStats);
-            foreach (var (name, value) in TouchRebuild.Parameters(rows, now))
-            {
-                stats.Parameters.Add(new NpgsqlParameter(name, value));
-            }
-
-            batch.BatchCommands.Add(stats);
         }
 
         if (batch.BatchCommands.Count > 0)

@@ -8,6 +8,7 @@ using Monfri.TestSupport;
 using Monfri.Application.Crm.Imports.GetImportJob;
 using Monfri.Application.Crm.Imports.StartImport;
 using Monfri.Application.Crm.CustomFields.CreateCustomField;
+using Npgsql;
 
 namespace Monfri.Benchmarks;
 
@@ -33,7 +34,11 @@ public static class ImportBenchmark
             throw new InvalidOperationException(field.ErrorMessage);
         }
 
+        await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
+        var postmaster = await PostmasterAsync(dataSource);
+        Console.WriteLine($"Load average before: {LoadAverage()}");
         var peak = new PeakSampler();
+        var cpuFrom = Cpu.Now(postmaster);
         var total = Stopwatch.StartNew();
         ImportJobDto job;
         await using (var content = File.OpenRead(file))
@@ -51,6 +56,7 @@ public static class ImportBenchmark
 
         total.Stop();
         peak.Stop();
+        var cpuTo = Cpu.Now(postmaster);
         var worker = (job.FinishedAt!.Value - job.StartedAt!.Value).TotalSeconds;
         Console.WriteLine($"Status: {job.Status} {job.Error}");
         Console.WriteLine($"Rows: {job.ProcessedRows:N0} (created {job.Created:N0}, rejected {job.Failed:N0}, companies created {job.CompaniesCreated:N0})");
@@ -58,7 +64,129 @@ public static class ImportBenchmark
         Console.WriteLine($"Worker: {worker:N2} s = {job.ProcessedRows / worker:N0} rows/s");
         Console.WriteLine($"End to end: {total.Elapsed.TotalSeconds:N2} s = {job.ProcessedRows / total.Elapsed.TotalSeconds:N0} rows/s");
         Console.WriteLine($"Peak working set of this process (app + benchmark, PostgreSQL excluded): {peak.PeakBytes / 1024.0 / 1024.0:N0} MB");
+        Console.WriteLine($"CPU of the import (upload to finish): this process {cpuTo.Process - cpuFrom.Process:N1} s = {(cpuTo.Process - cpuFrom.Process) * 1e6 / job.ProcessedRows:N0} µs/row, "
+            + $"PostgreSQL {cpuTo.Postgres - cpuFrom.Postgres:N1} s = {(cpuTo.Postgres - cpuFrom.Postgres) * 1e6 / job.ProcessedRows:N0} µs/row");
+        await RawCopyAsync(dataSource, postmaster, job.ProcessedRows);
+        Console.WriteLine($"Load average after: {LoadAverage()}");
         File.Delete(file);
+    }
+
+    /// <summary>
+    /// The ceiling, in the same run on the same database: the rows the import wrote (people, companies, audit
+    /// entries, row issues) copied again with binary COPY, in batches of 1,000 committed one by one, into empty
+    /// tables with the same columns and indexes (<c>LIKE … INCLUDING ALL</c>). What the import adds on top is
+    /// reading and judging the file, the lookups and the bookkeeping; the ratio hardly moves with the machine's load.
+    /// </summary>
+    private static async Task RawCopyAsync(NpgsqlDataSource dataSource, int postmaster, int rows)
+    {
+        string[] tables = ["companies", "people", "audit_log", "import_row_issues"];
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var exported = new List<(string Table, string Columns, List<byte[]> Batches)>();
+        foreach (var table in tables)
+        {
+            await using (var create = new NpgsqlCommand($"CREATE TABLE raw_{table} (LIKE {table} INCLUDING ALL)", connection))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+
+            // The stored columns (a generated column is computed again by the copy's table, as by the original).
+            string columns;
+            await using (var names = new NpgsqlCommand(
+                "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = $1 AND is_generated = 'NEVER'",
+                connection))
+            {
+                names.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table });
+                columns = (string)(await names.ExecuteScalarAsync())!;
+            }
+
+            // 1,000 rows per batch, as the import writes them (the rows of each table in the order they were written).
+            var batches = new List<byte[]>();
+            await using (var count = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection))
+            {
+                var n = (long)(await count.ExecuteScalarAsync())!;
+                for (long offset = 0; offset < n; offset += 1000)
+                {
+                    using var buffer = new MemoryStream();
+                    await using (var export = await connection.BeginRawBinaryCopyAsync($"COPY (SELECT {columns} FROM {table} ORDER BY ctid OFFSET {offset} LIMIT 1000) TO STDOUT (FORMAT BINARY)"))
+                    {
+                        await export.CopyToAsync(buffer);
+                    }
+
+                    batches.Add(buffer.ToArray());
+                }
+            }
+
+            exported.Add((table, columns, batches));
+        }
+
+        var cpuFrom = Cpu.Now(postmaster);
+        var watch = Stopwatch.StartNew();
+        var batchCount = exported.Max(e => e.Batches.Count);
+        for (var i = 0; i < batchCount; i++)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            foreach (var (table, columns, batches) in exported.Where(e => i < e.Batches.Count))
+            {
+                await using var import = await connection.BeginRawBinaryCopyAsync($"COPY raw_{table} ({columns}) FROM STDIN (FORMAT BINARY)");
+                await import.WriteAsync(batches[i]);
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        watch.Stop();
+        var cpuTo = Cpu.Now(postmaster);
+        Console.WriteLine($"Raw COPY of the same rows ({string.Join(", ", exported.Select(e => $"{e.Table} {e.Batches.Count} batches"))}): "
+            + $"{watch.Elapsed.TotalSeconds:N2} s = {rows / watch.Elapsed.TotalSeconds:N0} file rows/s; PostgreSQL CPU {(cpuTo.Postgres - cpuFrom.Postgres) * 1e6 / rows:N0} µs/row, "
+            + $"this process {(cpuTo.Process - cpuFrom.Process) * 1e6 / rows:N0} µs/row");
+    }
+
+    private static async Task<int> PostmasterAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT pg_backend_pid()");
+        var backend = (int)(await command.ExecuteScalarAsync())!;
+        var stat = await File.ReadAllTextAsync($"/proc/{backend}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    /// <summary>CPU seconds (user + system) of this process and of the database cluster (postmaster, exited and live backends).</summary>
+    private static class Cpu
+    {
+        public static (double Process, double Postgres) Now(int postmaster)
+        {
+            double postgres = 0;
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                try
+                {
+                    if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                    {
+                        continue;
+                    }
+
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    double Ticks(int from, int count) => Enumerable.Range(from, count).Sum(f => long.Parse(fields[f], CultureInfo.InvariantCulture)) / 100.0;
+                    if (pid == postmaster)
+                    {
+                        postgres += Ticks(11, 4); // with its exited children
+                    }
+                    else if (int.Parse(fields[1], CultureInfo.InvariantCulture) == postmaster)
+                    {
+                        postgres += Ticks(11, 2);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+                {
+                    // A process that ended meanwhile.
+                }
+            }
+
+            return (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, postgres);
+        }
     }
 
     private static async Task WriteFileAsync(string path, int rows)

@@ -76,6 +76,67 @@ public sealed class ComputedTraitConcurrencyTests : IAsyncLifetime
         Assert.Equal("""{"name": "Thé «vert»", "tags": ["a", "b"]}""", await StoredValueAsync(first));
     }
 
+    [Fact]
+    public async Task A_claim_waiting_for_a_persons_trait_lock_has_nothing_left_but_the_trait_upserts()
+    {
+        var orders = await DefineAsync(TraitKind.EventCount, null);
+        var visitor = $"anon-{Guid.NewGuid():N}";
+        var now = DateTimeOffset.UtcNow;
+        await _world.SendAsync(Order(visitor, now.AddMinutes(-5), 1, new { category = "a" }));
+        await _world.ProcessAsync();
+        var person = (await _world.ProfileAsync(IdentityTypes.AnonymousId, visitor)).Id;
+
+        // Another claim holds the person's trait lock (as a second worker does until it commits).
+        await using var holder = new NpgsqlConnection(_world.App.ConnectionString);
+        await holder.OpenAsync();
+        await using var held = await holder.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock(hashtextextended($1::text, {Monfri.Application.Common.Persistence.AdvisoryLocks.TraitPersonSeed}))", holder, held))
+        {
+            take.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = person });
+            await take.ExecuteScalarAsync();
+        }
+
+        await _world.SendAsync(Page(visitor, now.AddMinutes(-2)), Order(visitor, now.AddMinutes(-1), 2, new { category = "b" }));
+        var processing = Task.Run(_world.ProcessAsync);
+
+        // The waiting claim has already written what needs no trait lock (the touches, the segment queue), so the
+        // lock is held, by it in turn, only for the upserts, the recompute and the commit.
+        var waiting = 0L;
+        for (var i = 0; i < 600 && waiting == 0; i++)
+        {
+            waiting = await _world.ScalarAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+            if (waiting == 0)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.Equal(1, waiting);
+        var written = await _world.ScalarAsync(
+            """
+            SELECT count(DISTINCT c.relname) FROM pg_locks w
+            JOIN pg_locks l ON l.pid = w.pid AND l.locktype = 'relation' AND l.granted
+            JOIN pg_class c ON c.oid = l.relation
+            WHERE w.locktype = 'advisory' AND NOT w.granted
+              AND c.relname IN ('cdp_profile_stats', 'segment_dirty_people') AND l.mode = 'RowExclusiveLock'
+            """);
+        Assert.Equal(2, written);
+        Assert.False(processing.IsCompleted);
+
+        await held.CommitAsync();
+        await processing;
+        Assert.Equal("2", (await TraitsAsync(visitor))[orders]);
+    }
+
+    private static object Page(string anon, DateTimeOffset at) => new
+    {
+        type = "page",
+        anonymousId = anon,
+        messageId = Guid.NewGuid().ToString(),
+        properties = new { url = "https://shop.test/?utm_source=newsletter&utm_medium=email&utm_campaign=winter", path = "/" },
+        timestamp = at.ToString("O"),
+    };
+
     private static int _keys;
 
     private async Task<string> DefineAsync(TraitKind kind, string? property)
