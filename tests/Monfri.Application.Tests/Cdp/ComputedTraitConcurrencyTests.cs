@@ -100,11 +100,12 @@ public sealed class ComputedTraitConcurrencyTests : IAsyncLifetime
         var processing = Task.Run(_world.ProcessAsync);
 
         // The waiting claim has already written what needs no trait lock (the touches, the segment queue), so the
-        // lock is held, by it in turn, only for the upserts, the recompute and the commit.
+        // lock is held, by it in turn, only for the upserts, the recompute and the commit. pg_locks shows the whole
+        // cluster, where other test classes' databases wait on locks of their own: only this database's locks count.
         var waiting = 0L;
         for (var i = 0; i < 600 && waiting == 0; i++)
         {
-            waiting = await _world.ScalarAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+            waiting = await _world.ScalarAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
             if (waiting == 0)
             {
                 await Task.Delay(50);
@@ -118,6 +119,8 @@ public sealed class ComputedTraitConcurrencyTests : IAsyncLifetime
             JOIN pg_locks l ON l.pid = w.pid AND l.locktype = 'relation' AND l.granted
             JOIN pg_class c ON c.oid = l.relation
             WHERE w.locktype = 'advisory' AND NOT w.granted
+              AND w.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND l.database = w.database
               AND c.relname IN ('cdp_profile_stats', 'segment_dirty_people') AND l.mode = 'RowExclusiveLock'
             """);
         Assert.Equal(2, written);
